@@ -11,11 +11,19 @@
 //! The library never prints: reports go to a writer the caller hands over.
 #![warn(missing_docs)]
 
+pub mod alignment;
+pub mod analysis;
+pub mod bouts;
 pub mod dsp;
 pub mod error;
+pub mod events;
 pub mod io;
+pub mod metrics;
 pub mod recording;
+pub mod report;
 pub mod simulate;
 
+pub use analysis::AnalysisConfig;
 pub use error::{Error, InputError, Problem, Result};
 pub use recording::{Axes3, Frame, Placement, Recording, Side, Stream, Warning};
+pub use report::Report;

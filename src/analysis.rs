@@ -1,0 +1,119 @@
+//! The whole analysis: runs the stages in order on a recording and assembles the report.
+//!
+//! `io` → [`alignment`](crate::alignment) → [`bouts`](crate::bouts) →
+//! [`events`](crate::events) → [`metrics`](crate::metrics) → [`report`](crate::report).
+
+use crate::alignment::{Aligned, align};
+use crate::bouts::BoutConfig;
+use crate::error::Result;
+use crate::events::EventConfig;
+use crate::metrics::MetricsConfig;
+use crate::recording::{Recording, Segment, Warning};
+use crate::report::{InputInfo, Report, SCHEMA_VERSION, Summary, Unavailable};
+
+/// Settings of every stage, with defaults.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AnalysisConfig {
+    /// Bout detection.
+    pub bouts: BoutConfig,
+    /// Event detection.
+    pub events: EventConfig,
+    /// Metrics.
+    pub metrics: MetricsConfig,
+}
+
+impl AnalysisConfig {
+    /// Analyses `recording` and returns its report.
+    pub fn process(&self, recording: &Recording) -> Result<Report> {
+        let aligned: Vec<Aligned> = recording
+            .streams
+            .iter()
+            .map(|s| align(s, recording.frame))
+            .collect();
+        let norms: Vec<&[f64]> = aligned.iter().map(|a| a.norm_g.as_slice()).collect();
+        let bouts = self.bouts.process(recording, &norms);
+        let contacts = self.events.process(recording, &aligned, &bouts)?;
+        let metrics = self.metrics.process(recording, &aligned, &bouts, &contacts);
+        let t = metrics.timing;
+
+        let mut warnings = recording.warnings.clone();
+        let mut unavailable = Vec::new();
+        let mut missing = |metric: &str, reason: &str| {
+            unavailable.push(Unavailable {
+                metric: metric.into(),
+                reason: reason.into(),
+            })
+        };
+        if t.running_s == 0.0 {
+            warnings.push(Warning::new(
+                "no_running",
+                "no running was found: running metrics are empty",
+            ));
+        }
+        if let (Some(c), Some(f)) = (t.cadence_spm, t.cadence_fft_spm) {
+            if (c - f).abs() > 0.03 * c {
+                warnings.push(Warning::new(
+                    "cadence_disagrees",
+                    format!("cadence from steps ({c:.1}) and from the spectrum ({f:.1}) differ by more than 3%: steps may be missed or doubled"),
+                ));
+            }
+        }
+        if t.cadence_spm.is_none() {
+            missing(
+                "cadence_spm",
+                if t.running_s == 0.0 {
+                    "no running found"
+                } else {
+                    "no step intervals in the running bouts"
+                },
+            );
+        }
+        let has_trunk_borne = recording
+            .streams
+            .iter()
+            .any(|s| matches!(s.placement.segment(), Segment::Pelvis | Segment::Trunk));
+        if t.ground_contact_ms.is_none() {
+            missing(
+                "ground_contact_ms",
+                if has_trunk_borne {
+                    "no flight phase found at the pelvis or trunk"
+                } else {
+                    "toe-off from foot, shank or wrist sensors is not measured by this version; a pelvis or trunk sensor gives it"
+                },
+            );
+        }
+        if t.flight_ms.is_none() {
+            missing("flight_ms", "needs toe-off and the next step's contact");
+        }
+        if t.duty_factor.is_none() {
+            missing("duty_factor", "needs ground contact time and cadence");
+        }
+        missing("foot_strike", "not measured by this version");
+        missing("trunk_rotation_deg", "not measured by this version");
+
+        Ok(Report {
+            schema_version: SCHEMA_VERSION,
+            runform_version: env!("CARGO_PKG_VERSION").to_string(),
+            input: InputInfo::of(recording),
+            bouts,
+            summary: Summary {
+                cadence_spm: t.cadence_spm,
+                cadence_fft_spm: t.cadence_fft_spm,
+                cadence_by_placement: t.cadence_by_placement,
+                ground_contact_ms: t.ground_contact_ms,
+                flight_ms: t.flight_ms,
+                duty_factor: t.duty_factor,
+                foot_strike: None,
+                trunk_rotation_deg: None,
+                running_s: t.running_s,
+                running_steps: t.running_steps,
+                step_source: t.step_source,
+            },
+            segments: metrics.segments,
+            steps: metrics.steps,
+            faults: Vec::new(),
+            warnings,
+            unavailable,
+        })
+    }
+}

@@ -1,0 +1,405 @@
+//! Metrics: per-step timing and the run's summary (cadence, contact, flight, duty factor),
+//! with an FFT cross-check of cadence and cadence over time.
+//!
+//! Definitions (the simulator's truth uses the same): `step_s` is the time from a step's
+//! initial contact to the next step's (the other foot's); `stride_s` to the same foot's
+//! next; `contact_ms` from initial contact to toe-off; `flight_ms` from toe-off to the next
+//! step's initial contact. Summary values are over **running** steps only: `cadence_spm`
+//! = 60 / mean `step_s` (120 / mean `stride_s` when one leg's sensor is all there is).
+
+use crate::alignment::Aligned;
+use crate::bouts::{Activity, Bout};
+use crate::dsp::spectrum::{Welch, dominant_frequency};
+use crate::events::{Contact, StreamContacts};
+use crate::recording::{Placement, Recording, Segment, Side};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One step as reported.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Step {
+    /// Which foot.
+    pub side: Side,
+    /// Activity of its bout.
+    pub activity: Activity,
+    /// Initial contact, s.
+    pub initial_contact_s: f64,
+    /// Toe-off, s.
+    pub toe_off_s: Option<f64>,
+    /// Ground contact time, ms.
+    pub contact_ms: Option<f64>,
+    /// Flight time to the next step, ms (negative = double support).
+    pub flight_ms: Option<f64>,
+    /// Time to the next step's initial contact, s.
+    pub step_s: Option<f64>,
+    /// Time to the same foot's next initial contact, s.
+    pub stride_s: Option<f64>,
+}
+
+/// Cadence and contact over one stretch of running time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimeSegment {
+    /// Start, s.
+    pub start_s: f64,
+    /// End, s.
+    pub end_s: f64,
+    /// Steps counted.
+    pub steps: usize,
+    /// Cadence, steps/min.
+    pub cadence_spm: Option<f64>,
+    /// Mean ground contact, ms.
+    pub ground_contact_ms: Option<f64>,
+}
+
+/// Run-level timing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Timing {
+    /// Cadence over running steps, steps/min (both legs).
+    pub cadence_spm: Option<f64>,
+    /// Cadence from the dominant frequency of the step rhythm (FFT), steps/min.
+    pub cadence_fft_spm: Option<f64>,
+    /// Cadence each sensor gives on its own, steps/min.
+    pub cadence_by_placement: BTreeMap<Placement, f64>,
+    /// Mean ground contact time, ms.
+    pub ground_contact_ms: Option<f64>,
+    /// Mean flight time, ms.
+    pub flight_ms: Option<f64>,
+    /// Contact share of the stride.
+    pub duty_factor: Option<f64>,
+    /// Running steps counted.
+    pub running_steps: usize,
+    /// Time spent running, s.
+    pub running_s: f64,
+    /// The sensor the steps come from.
+    pub step_source: Option<Placement>,
+}
+
+/// Settings of the metric stage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricsConfig {
+    /// Length of the time segments for cadence over time, s.
+    pub segment_s: f64,
+}
+
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        MetricsConfig { segment_s: 60.0 }
+    }
+}
+
+/// What the metric stage produces.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Metrics {
+    /// Steps of the chosen source.
+    pub steps: Vec<Step>,
+    /// Run-level timing.
+    pub timing: Timing,
+    /// Cadence over time.
+    pub segments: Vec<TimeSegment>,
+}
+
+/// Which sensors' contacts make the step list: both feet, then pelvis, trunk, both shanks,
+/// one foot, one shank, a wrist.
+fn choose_source(contacts: &[StreamContacts]) -> Option<(Vec<Contact>, bool, Placement)> {
+    let get = |p: Placement| contacts.iter().find(|c| c.placement == p);
+    let pair = |l: Placement, r: Placement| -> Option<(Vec<Contact>, bool, Placement)> {
+        let (a, b) = (get(l)?, get(r)?);
+        let mut all: Vec<Contact> = a.contacts.iter().chain(&b.contacts).copied().collect();
+        all.sort_by(|x, y| x.initial_contact_s.total_cmp(&y.initial_contact_s));
+        Some((all, false, l))
+    };
+    let single = |p: Placement| get(p).map(|c| (c.contacts.clone(), c.one_leg, p));
+    pair(Placement::LeftFoot, Placement::RightFoot)
+        .or_else(|| single(Placement::Pelvis))
+        .or_else(|| single(Placement::Trunk))
+        .or_else(|| pair(Placement::LeftShank, Placement::RightShank))
+        .or_else(|| single(Placement::LeftFoot))
+        .or_else(|| single(Placement::RightFoot))
+        .or_else(|| single(Placement::LeftShank))
+        .or_else(|| single(Placement::RightShank))
+        .or_else(|| single(Placement::LeftWrist))
+        .or_else(|| single(Placement::RightWrist))
+}
+
+/// Steps with their intervals; intervals across bouts or outside physiological limits
+/// (0.2–1.2 s per step, or far from the bout's typical step) are left empty.
+pub fn steps_from(contacts: &[Contact], one_leg: bool) -> Vec<Step> {
+    let n = contacts.len();
+    let mut steps: Vec<Step> = contacts
+        .iter()
+        .map(|c| Step {
+            side: c.side,
+            activity: c.activity,
+            initial_contact_s: c.initial_contact_s,
+            toe_off_s: c.toe_off_s,
+            contact_ms: c.toe_off_s.map(|to| (to - c.initial_contact_s) * 1000.0),
+            flight_ms: None,
+            step_s: None,
+            stride_s: None,
+        })
+        .collect();
+    let interval =
+        |k: usize, j: usize| contacts[j].initial_contact_s - contacts[k].initial_contact_s;
+    let same_bout = |k: usize, j: usize| contacts[k].bout == contacts[j].bout;
+    // typical interval per bout
+    let mut typical: BTreeMap<usize, f64> = BTreeMap::new();
+    for b in contacts
+        .iter()
+        .map(|c| c.bout)
+        .collect::<std::collections::BTreeSet<_>>()
+    {
+        let mut d: Vec<f64> = (0..n.saturating_sub(1))
+            .filter(|&k| contacts[k].bout == b && same_bout(k, k + 1))
+            .map(|k| interval(k, k + 1))
+            .collect();
+        if !d.is_empty() {
+            d.sort_by(f64::total_cmp);
+            typical.insert(b, d[d.len() / 2]);
+        }
+    }
+    let (lo, hi) = if one_leg { (0.4, 2.4) } else { (0.2, 1.2) };
+    for k in 0..n.saturating_sub(1) {
+        if !same_bout(k, k + 1) {
+            continue;
+        }
+        let d = interval(k, k + 1);
+        let t = typical.get(&contacts[k].bout).copied().unwrap_or(d);
+        if d < lo || d > hi || d < 0.6 * t || d > 1.5 * t {
+            continue;
+        }
+        if one_leg {
+            steps[k].stride_s = Some(d);
+        } else {
+            steps[k].step_s = Some(d);
+            if let Some(to) = contacts[k].toe_off_s {
+                steps[k].flight_ms = Some((contacts[k + 1].initial_contact_s - to) * 1000.0);
+            }
+        }
+    }
+    if !one_leg {
+        // stride: two valid steps on (the same foot again, whether or not sides are known)
+        for k in 0..n.saturating_sub(2) {
+            if steps[k].step_s.is_some() && steps[k + 1].step_s.is_some() {
+                steps[k].stride_s = Some(interval(k, k + 2));
+            }
+        }
+    }
+    steps
+}
+
+fn mean(v: impl Iterator<Item = f64>) -> Option<f64> {
+    let (s, n) = v.fold((0.0, 0usize), |(s, n), x| (s + x, n + 1));
+    (n > 0).then(|| s / n as f64)
+}
+
+/// Cadence of running steps, steps/min: 120 / mean stride (two steps, so that a sensor
+/// that times left and right contacts differently does not bias it), else 60 / mean step.
+pub fn cadence_spm(steps: &[Step]) -> Option<f64> {
+    let running = || steps.iter().filter(|s| s.activity == Activity::Running);
+    mean(running().filter_map(|s| s.stride_s))
+        .map(|m| 120.0 / m)
+        .or_else(|| mean(running().filter_map(|s| s.step_s)).map(|m| 60.0 / m))
+}
+
+impl MetricsConfig {
+    /// Computes steps, run timing and cadence over time.
+    pub fn process(
+        &self,
+        recording: &Recording,
+        aligned: &[Aligned],
+        bouts: &[Bout],
+        contacts: &[StreamContacts],
+    ) -> Metrics {
+        let running_s: f64 = bouts
+            .iter()
+            .filter(|b| b.activity == Activity::Running)
+            .map(Bout::duration_s)
+            .sum();
+        let Some((source, one_leg, placement)) = choose_source(contacts) else {
+            return Metrics {
+                steps: Vec::new(),
+                timing: empty_timing(running_s),
+                segments: Vec::new(),
+            };
+        };
+        let steps = steps_from(&source, one_leg);
+        let cadence_by_placement = contacts
+            .iter()
+            .filter_map(|c| {
+                cadence_spm(&steps_from(&c.contacts, c.one_leg)).map(|v| (c.placement, v))
+            })
+            .collect();
+        let running: Vec<&Step> = steps
+            .iter()
+            .filter(|s| s.activity == Activity::Running)
+            .collect();
+        let ground_contact_ms = mean(running.iter().filter_map(|s| s.contact_ms));
+        let flight_ms = mean(running.iter().filter_map(|s| s.flight_ms));
+        let cadence = cadence_spm(&steps);
+        let duty_factor = match (ground_contact_ms, cadence) {
+            (Some(c), Some(f)) => Some(c / 1000.0 / (2.0 * 60.0 / f)),
+            _ => None,
+        };
+        let source_index = recording
+            .streams
+            .iter()
+            .position(|s| s.placement == placement);
+        let cadence_fft_spm = source_index
+            .and_then(|i| fft_cadence(recording, &aligned[i], placement.segment(), bouts));
+        let segments = self.segments(&steps, bouts);
+        Metrics {
+            timing: Timing {
+                cadence_spm: cadence,
+                cadence_fft_spm,
+                cadence_by_placement,
+                ground_contact_ms,
+                flight_ms,
+                duty_factor,
+                running_steps: running.len(),
+                running_s,
+                step_source: Some(placement),
+            },
+            steps,
+            segments,
+        }
+    }
+
+    fn segments(&self, steps: &[Step], bouts: &[Bout]) -> Vec<TimeSegment> {
+        let mut out = Vec::new();
+        for b in bouts.iter().filter(|b| b.activity == Activity::Running) {
+            let n = ((b.duration_s() / self.segment_s).round() as usize).max(1);
+            let len = b.duration_s() / n as f64;
+            for k in 0..n {
+                let (s, e) = (b.start_s + k as f64 * len, b.start_s + (k + 1) as f64 * len);
+                let inside: Vec<Step> = steps
+                    .iter()
+                    .filter(|st| st.initial_contact_s >= s && st.initial_contact_s < e)
+                    .cloned()
+                    .collect();
+                out.push(TimeSegment {
+                    start_s: s,
+                    end_s: e,
+                    steps: inside.len(),
+                    cadence_spm: cadence_spm(&inside),
+                    ground_contact_ms: mean(inside.iter().filter_map(|s| s.contact_ms)),
+                });
+            }
+        }
+        out
+    }
+}
+
+fn empty_timing(running_s: f64) -> Timing {
+    Timing {
+        cadence_spm: None,
+        cadence_fft_spm: None,
+        cadence_by_placement: BTreeMap::new(),
+        ground_contact_ms: None,
+        flight_ms: None,
+        duty_factor: None,
+        running_steps: 0,
+        running_s,
+        step_source: None,
+    }
+}
+
+/// Dominant step frequency of the source stream over the running bouts (Welch, 8 s
+/// segments zero-padded for 0.01 Hz bins). Trunk-borne sensors show the step rhythm in the
+/// vertical force; a leg's sensor shows its stride, which is doubled.
+fn fft_cadence(
+    recording: &Recording,
+    aligned: &Aligned,
+    segment: Segment,
+    bouts: &[Bout],
+) -> Option<f64> {
+    let rate = recording.rate_hz;
+    let seg_len = ((8.0 * rate) as usize).max(16);
+    let fft_len = ((rate / 0.01) as usize)
+        .next_power_of_two()
+        .max(seg_len.next_power_of_two());
+    let leg = matches!(segment, Segment::Foot | Segment::Shank);
+    let signal = if leg {
+        &aligned.norm_g
+    } else {
+        &aligned.vertical_g
+    };
+    let mut welch = Welch::new(seg_len, fft_len);
+    let mut total: Option<Vec<f64>> = None;
+    for b in bouts.iter().filter(|b| b.activity == Activity::Running) {
+        let i0 = ((b.start_s - recording.start_s) * rate).max(0.0) as usize;
+        let i1 = (((b.end_s - recording.start_s) * rate) as usize).min(signal.len());
+        let len = i1.saturating_sub(i0);
+        let mut w = if len >= seg_len {
+            None
+        } else if len >= 64 {
+            Some(Welch::new(len, fft_len))
+        } else {
+            continue;
+        };
+        let p = match &mut w {
+            Some(w) => w.power(&signal[i0..i1]),
+            None => welch.power(&signal[i0..i1]),
+        }?;
+        let weight = len as f64;
+        match &mut total {
+            Some(t) => t.iter_mut().zip(&p).for_each(|(a, b)| *a += b * weight),
+            None => total = Some(p.iter().map(|v| v * weight).collect()),
+        }
+    }
+    let power = total?;
+    if leg {
+        dominant_frequency(&power, rate, 0.9, 2.1).map(|(f, _)| f * 120.0)
+    } else {
+        dominant_frequency(&power, rate, 1.8, 4.2).map(|(f, _)| f * 60.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contact(t: f64, side: Side, to: Option<f64>) -> Contact {
+        Contact {
+            side,
+            initial_contact_s: t,
+            toe_off_s: to,
+            activity: Activity::Running,
+            bout: 0,
+        }
+    }
+
+    #[test]
+    fn cadence_from_steps_and_from_one_leg() {
+        let both: Vec<Contact> = (0..20)
+            .map(|k| {
+                contact(
+                    k as f64 * 0.35,
+                    if k % 2 == 0 { Side::Left } else { Side::Right },
+                    Some(k as f64 * 0.35 + 0.25),
+                )
+            })
+            .collect();
+        let steps = steps_from(&both, false);
+        assert!((cadence_spm(&steps).unwrap() - 60.0 / 0.35).abs() < 1e-9);
+        assert!((steps[0].contact_ms.unwrap() - 250.0).abs() < 1e-9);
+        assert!((steps[0].flight_ms.unwrap() - 100.0).abs() < 1e-9);
+        assert!((steps[0].stride_s.unwrap() - 0.7).abs() < 1e-9);
+        let left: Vec<Contact> = both
+            .iter()
+            .filter(|c| c.side == Side::Left)
+            .copied()
+            .collect();
+        assert!((cadence_spm(&steps_from(&left, true)).unwrap() - 60.0 / 0.35).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_missed_step_does_not_count_as_a_long_one() {
+        let mut c: Vec<Contact> = (0..20)
+            .map(|k| contact(k as f64 * 0.35, Side::Unknown, None))
+            .collect();
+        c.remove(10);
+        let steps = steps_from(&c, false);
+        assert!(steps[9].step_s.is_none());
+        assert!((cadence_spm(&steps).unwrap() - 60.0 / 0.35).abs() < 1e-9);
+    }
+}

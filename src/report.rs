@@ -1,0 +1,312 @@
+//! The report: the JSON document (`schema_version` 1), the text summary, and the per-step
+//! table (`steps.csv`, written with polars).
+//!
+//! Every metric the placements present cannot give is `null` in `summary` with an entry
+//! in `unavailable` saying why; nothing is made up. Units are in the key names.
+
+use crate::bouts::{Activity, Bout};
+use crate::metrics::{Step, TimeSegment};
+use crate::recording::{Frame, InputUnits, Placement, Recording, Warning};
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::io::Write;
+
+/// Version of the JSON layout; bumped when a key changes meaning or disappears.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A sensor as the report lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SensorInfo {
+    /// Where it was worn.
+    pub placement: Placement,
+    /// Sampling rate, Hz.
+    pub rate_hz: f64,
+    /// Has a gyroscope.
+    pub gyroscope: bool,
+    /// Has a magnetometer.
+    pub magnetometer: bool,
+}
+
+/// What was read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InputInfo {
+    /// The file.
+    pub path: String,
+    /// Length, s.
+    pub duration_s: f64,
+    /// Sampling rate, Hz.
+    pub rate_hz: f64,
+    /// Axes of the file.
+    pub frame: Frame,
+    /// Units of the file.
+    pub units: InputUnits,
+    /// The sensors.
+    pub sensors: Vec<SensorInfo>,
+}
+
+impl InputInfo {
+    /// Describes `recording`.
+    pub fn of(recording: &Recording) -> Self {
+        InputInfo {
+            path: recording.source.clone(),
+            duration_s: recording.duration_s(),
+            rate_hz: recording.rate_hz,
+            frame: recording.frame,
+            units: recording.units.clone(),
+            sensors: recording
+                .streams
+                .iter()
+                .map(|s| SensorInfo {
+                    placement: s.placement,
+                    rate_hz: recording.rate_hz,
+                    gyroscope: s.gyr_radps.is_some(),
+                    magnetometer: s.mag.is_some(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Foot-strike summary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FootStrike {
+    /// `rearfoot`, `midfoot` or `forefoot`: the most common.
+    pub pattern: String,
+    /// Share of steps per pattern, %.
+    pub share_pct: BTreeMap<String, f64>,
+    /// Mean strike angle, degrees (positive = toes up).
+    pub angle_deg: Option<f64>,
+}
+
+/// Run-level numbers. Every field is over running steps; `null` when not measurable.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Steps per minute, both legs.
+    pub cadence_spm: Option<f64>,
+    /// Cadence from the step rhythm's spectrum (cross-check), steps/min.
+    pub cadence_fft_spm: Option<f64>,
+    /// Cadence each sensor gives on its own, steps/min.
+    pub cadence_by_placement: BTreeMap<Placement, f64>,
+    /// Mean ground contact time, ms.
+    pub ground_contact_ms: Option<f64>,
+    /// Mean flight time, ms.
+    pub flight_ms: Option<f64>,
+    /// Contact share of the stride.
+    pub duty_factor: Option<f64>,
+    /// Foot strike pattern and angle.
+    pub foot_strike: Option<FootStrike>,
+    /// Trunk transverse rotation per stride, peak-to-peak, degrees.
+    pub trunk_rotation_deg: Option<f64>,
+    /// Time spent running, s.
+    pub running_s: f64,
+    /// Running steps counted.
+    pub running_steps: usize,
+    /// Sensor the steps come from.
+    pub step_source: Option<Placement>,
+}
+
+/// A metric that could not be given, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unavailable {
+    /// The summary key.
+    pub metric: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// A form fault with its evidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fault {
+    /// Stable id, e.g. `low_cadence`.
+    pub id: String,
+    /// `mild`, `moderate` or `marked`.
+    pub severity: String,
+    /// What the sensors show.
+    pub evidence: String,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Layout version.
+    pub schema_version: u32,
+    /// runform version that wrote it.
+    pub runform_version: String,
+    /// What was read.
+    pub input: InputInfo,
+    /// Activities over time.
+    pub bouts: Vec<Bout>,
+    /// Run-level numbers.
+    pub summary: Summary,
+    /// Cadence and contact over time (running only).
+    pub segments: Vec<TimeSegment>,
+    /// One entry per step.
+    pub steps: Vec<Step>,
+    /// Form faults found.
+    pub faults: Vec<Fault>,
+    /// What the reader or analysis noticed.
+    pub warnings: Vec<Warning>,
+    /// Metrics left `null`, with reasons.
+    pub unavailable: Vec<Unavailable>,
+}
+
+impl Report {
+    /// Writes the JSON report, pretty-printed.
+    pub fn write_json<W: Write>(&self, out: W) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(out, self).map_err(std::io::Error::other)
+    }
+
+    /// Writes the readable summary.
+    pub fn write_text<W: Write>(&self, mut out: W) -> std::io::Result<()> {
+        let opt = |v: Option<f64>, unit: &str, digits: usize| match v {
+            Some(v) => format!("{v:.digits$} {unit}"),
+            None => "—".to_string(),
+        };
+        writeln!(
+            out,
+            "runform {} — {}",
+            self.runform_version, self.input.path
+        )?;
+        let sensors: Vec<String> = self
+            .input
+            .sensors
+            .iter()
+            .map(|s| {
+                format!(
+                    "{}{}",
+                    s.placement,
+                    if s.gyroscope { " (acc+gyr)" } else { " (acc)" }
+                )
+            })
+            .collect();
+        writeln!(
+            out,
+            "{:.1} min at {:.1} Hz, {} frame; sensors: {}",
+            self.input.duration_s / 60.0,
+            self.input.rate_hz,
+            match self.input.frame {
+                Frame::Body => "body",
+                Frame::Sensor => "sensor",
+            },
+            sensors.join(", ")
+        )?;
+        writeln!(out)?;
+        if self.faults.is_empty() {
+            writeln!(out, "Faults: none found in what was measured.")?;
+        } else {
+            writeln!(out, "Faults:")?;
+            for f in &self.faults {
+                writeln!(out, "  [{}] {}: {}", f.severity, f.id, f.evidence)?;
+            }
+        }
+        writeln!(out)?;
+        let mut by_activity: BTreeMap<&str, f64> = BTreeMap::new();
+        for b in &self.bouts {
+            let name = match b.activity {
+                Activity::Running => "running",
+                Activity::Walking => "walking",
+                Activity::Standing => "standing",
+                Activity::Other => "other",
+            };
+            *by_activity.entry(name).or_default() += b.duration_s();
+        }
+        let acts: Vec<String> = by_activity
+            .iter()
+            .map(|(k, v)| format!("{k} {:.0} s", v))
+            .collect();
+        writeln!(out, "Activity:        {}", acts.join(", "))?;
+        let s = &self.summary;
+        let source = s.step_source.map_or("none".to_string(), |p| p.to_string());
+        writeln!(out, "Running steps:   {} (from {source})", s.running_steps)?;
+        writeln!(
+            out,
+            "Cadence:         {}  (spectrum: {})",
+            opt(s.cadence_spm, "steps/min", 1),
+            opt(s.cadence_fft_spm, "steps/min", 1)
+        )?;
+        if s.cadence_by_placement.len() > 1 {
+            let per: Vec<String> = s
+                .cadence_by_placement
+                .iter()
+                .map(|(p, v)| format!("{p} {v:.1}"))
+                .collect();
+            writeln!(out, "  by sensor:     {}", per.join(", "))?;
+        }
+        writeln!(
+            out,
+            "Ground contact:  {}",
+            opt(s.ground_contact_ms, "ms", 0)
+        )?;
+        writeln!(out, "Flight:          {}", opt(s.flight_ms, "ms", 0))?;
+        writeln!(
+            out,
+            "Duty factor:     {}",
+            opt(s.duty_factor, "", 2).trim_end()
+        )?;
+        if !self.segments.is_empty() && self.segments.len() <= 60 {
+            writeln!(out)?;
+            writeln!(out, "Over time:")?;
+            for seg in &self.segments {
+                writeln!(
+                    out,
+                    "  {:>6.0}–{:<6.0} s  cadence {:>12}  contact {:>8}",
+                    seg.start_s,
+                    seg.end_s,
+                    opt(seg.cadence_spm, "spm", 1),
+                    opt(seg.ground_contact_ms, "ms", 0)
+                )?;
+            }
+        }
+        if !self.unavailable.is_empty() {
+            writeln!(out)?;
+            writeln!(out, "Not measured:")?;
+            for u in &self.unavailable {
+                writeln!(out, "  {}: {}", u.metric, u.reason)?;
+            }
+        }
+        if !self.warnings.is_empty() {
+            writeln!(out)?;
+            writeln!(out, "Warnings:")?;
+            for w in &self.warnings {
+                writeln!(out, "  {}: {}", w.code, w.message)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The per-step table as a polars frame.
+    pub fn steps_frame(&self) -> PolarsResult<DataFrame> {
+        let st = &self.steps;
+        let col_f = |name: &str, f: &dyn Fn(&Step) -> Option<f64>| {
+            Column::new(name.into(), st.iter().map(f).collect::<Vec<Option<f64>>>())
+        };
+        let side: Vec<&str> = st.iter().map(|s| s.side.as_str()).collect();
+        let activity: Vec<String> = st
+            .iter()
+            .map(|s| format!("{:?}", s.activity).to_lowercase())
+            .collect();
+        DataFrame::new(
+            st.len(),
+            vec![
+                Column::new("side".into(), side),
+                Column::new("activity".into(), activity),
+                col_f("initial_contact_s", &|s| Some(s.initial_contact_s)),
+                col_f("toe_off_s", &|s| s.toe_off_s),
+                col_f("contact_ms", &|s| s.contact_ms),
+                col_f("flight_ms", &|s| s.flight_ms),
+                col_f("step_s", &|s| s.step_s),
+                col_f("stride_s", &|s| s.stride_s),
+            ],
+        )
+    }
+
+    /// Writes `steps.csv`.
+    pub fn write_steps_csv<W: Write>(&self, mut out: W) -> PolarsResult<()> {
+        let mut df = self.steps_frame()?;
+        CsvWriter::new(&mut out)
+            .include_header(true)
+            .with_float_precision(Some(4))
+            .finish(&mut df)
+    }
+}
