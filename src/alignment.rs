@@ -134,7 +134,9 @@ mod tests {
         let samples: Vec<Vector3<f64>> = (0..1000)
             .map(|i| {
                 let t = i as f64 / 100.0;
-                let (v, f) = (1.0 + 0.5 * (18.0 * t).sin(), 0.3 * (18.0 * t).cos());
+                // whole periods (3 Hz over 10 s), so the means are exactly gravity
+                let w = 2.0 * std::f64::consts::PI * 3.0;
+                let (v, f) = (1.0 + 0.5 * (w * t).sin(), 0.3 * (w * t).cos());
                 Vector3::new(v, f, 0.0) * g
             })
             .collect();

@@ -68,17 +68,16 @@ impl AnalysisConfig {
                 },
             );
         }
-        let has_trunk_borne = recording
-            .streams
-            .iter()
-            .any(|s| matches!(s.placement.segment(), Segment::Pelvis | Segment::Trunk));
         if t.ground_contact_ms.is_none() {
+            let trunk_borne = t
+                .step_source
+                .is_some_and(|p| matches!(p.segment(), Segment::Pelvis | Segment::Trunk));
             missing(
                 "ground_contact_ms",
-                if has_trunk_borne {
+                if trunk_borne {
                     "no flight phase found at the pelvis or trunk"
                 } else {
-                    "toe-off from foot, shank or wrist sensors is not measured by this version; a pelvis or trunk sensor gives it"
+                    "toe-off from a foot, shank or wrist sensor is not measured by this version"
                 },
             );
         }

@@ -5,7 +5,8 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use runform::io::ReadOptions;
 use runform::recording::{AccUnit, Frame, GyrUnit};
-use runform::{AnalysisConfig, Report};
+use runform::simulate::{Mounting, SimConfig};
+use runform::{AnalysisConfig, Placement, Report};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -22,6 +23,101 @@ pub struct Cli {
 enum Command {
     /// Analyse a recording: bouts, steps, cadence, contact; prints a summary.
     Analyze(AnalyzeArgs),
+    /// Simulate a run: writes a canonical CSV and <name>.truth.json beside it.
+    Simulate(SimulateArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum MountingArg {
+    /// Sensor axes = segment axes (the file is in the body frame).
+    Aligned,
+    /// Each sensor turned by a seeded random rotation (the file is in the sensor frame).
+    Random,
+}
+
+/// Every simulator parameter; unset ones keep the simulator's defaults (a typical
+/// recreational runner: 170 spm, 3 m/s, 250 ms contact, 10° heel strike, 60 s).
+#[derive(Debug, clap::Args)]
+struct SimulateArgs {
+    /// The CSV to write; the truth goes beside it as <name>.truth.json.
+    #[arg(long, value_name = "FILE.csv")]
+    out: PathBuf,
+    /// Seed of every random choice.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Duration of the running part, s.
+    #[arg(long)]
+    duration_s: Option<f64>,
+    /// Sampling rate, Hz.
+    #[arg(long)]
+    rate_hz: Option<f64>,
+    /// Sensors, comma separated (e.g. left_foot,right_foot,pelvis,trunk).
+    #[arg(long, value_delimiter = ',', value_parser = parse_placement)]
+    placements: Option<Vec<Placement>>,
+    /// Cadence, steps/min.
+    #[arg(long)]
+    cadence_spm: Option<f64>,
+    /// Speed, m/s.
+    #[arg(long)]
+    speed_mps: Option<f64>,
+    /// Ground contact, ms.
+    #[arg(long)]
+    contact_ms: Option<f64>,
+    /// Foot angle at initial contact, degrees (positive = toes up, heel first).
+    #[arg(long, allow_negative_numbers = true)]
+    strike_angle_deg: Option<f64>,
+    /// Landing point ahead of the pelvis at initial contact, cm.
+    #[arg(long)]
+    overstride_cm: Option<f64>,
+    /// Trunk transverse rotation per stride, peak-to-peak, degrees.
+    #[arg(long)]
+    trunk_rotation_deg: Option<f64>,
+    /// Pelvis transverse rotation per stride, peak-to-peak, degrees.
+    #[arg(long)]
+    pelvis_rotation_deg: Option<f64>,
+    /// Pelvic drop on the swing side, degrees.
+    #[arg(long)]
+    pelvic_drop_deg: Option<f64>,
+    /// Trunk forward lean, degrees.
+    #[arg(long, allow_negative_numbers = true)]
+    forward_lean_deg: Option<f64>,
+    /// Vertical oscillation of the pelvis, mm (default: what the physics gives).
+    #[arg(long)]
+    vertical_oscillation_mm: Option<f64>,
+    /// Left contact longer than right by this %.
+    #[arg(long, allow_negative_numbers = true)]
+    asymmetry_pct: Option<f64>,
+    /// Form drift over the run, 0–1.
+    #[arg(long)]
+    fatigue: Option<f64>,
+    /// Stride-to-stride variability scale (1 = typical, 0 = none).
+    #[arg(long)]
+    variability: Option<f64>,
+    /// Accelerometer noise, m/s² (SD per axis).
+    #[arg(long)]
+    acc_noise_mps2: Option<f64>,
+    /// Gyroscope noise, rad/s (SD per axis).
+    #[arg(long)]
+    gyr_noise_radps: Option<f64>,
+    /// Accelerometer bias magnitude, m/s².
+    #[arg(long)]
+    acc_bias_mps2: Option<f64>,
+    /// Gyroscope bias magnitude, rad/s.
+    #[arg(long)]
+    gyr_bias_radps: Option<f64>,
+    /// How the sensors sit on their segments.
+    #[arg(long, value_enum)]
+    mounting: Option<MountingArg>,
+    /// Standing still before and after the run, s each.
+    #[arg(long)]
+    standing_s: Option<f64>,
+    /// Walking before and after the run, s each.
+    #[arg(long)]
+    walking_s: Option<f64>,
+}
+
+fn parse_placement(s: &str) -> Result<Placement, String> {
+    s.parse()
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -73,6 +169,7 @@ fn parse_gyr_unit(s: &str) -> Result<GyrUnit, String> {
 pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
     match cli.command {
         Command::Analyze(args) => analyze(&args, stdout),
+        Command::Simulate(args) => simulate(&args, stdout),
     }
 }
 
@@ -117,4 +214,77 @@ fn write_outputs(report: &Report, dir: &Path) -> Result<()> {
         .write_steps_csv(std::io::BufWriter::new(file))
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
+}
+
+fn simulate(args: &SimulateArgs, stdout: &mut dyn Write) -> Result<()> {
+    let mut c = SimConfig::default();
+    macro_rules! set {
+        ($($field:ident),*) => { $( if let Some(v) = args.$field.clone() { c.$field = v; } )* };
+    }
+    set!(
+        seed,
+        duration_s,
+        rate_hz,
+        placements,
+        cadence_spm,
+        speed_mps,
+        contact_ms,
+        strike_angle_deg,
+        overstride_cm,
+        trunk_rotation_deg,
+        pelvis_rotation_deg,
+        pelvic_drop_deg,
+        forward_lean_deg,
+        asymmetry_pct,
+        fatigue,
+        variability,
+        acc_noise_mps2,
+        gyr_noise_radps,
+        acc_bias_mps2,
+        gyr_bias_radps,
+        standing_s,
+        walking_s
+    );
+    if args.vertical_oscillation_mm.is_some() {
+        c.vertical_oscillation_mm = args.vertical_oscillation_mm;
+    }
+    if let Some(m) = args.mounting {
+        c.mounting = match m {
+            MountingArg::Aligned => Mounting::Aligned,
+            MountingArg::Random => Mounting::Random,
+        };
+    }
+    let sim = runform::simulate::simulate(&c)?;
+    let csv_path = &args.out;
+    if let Some(dir) = csv_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let file = fs::File::create(csv_path)
+        .with_context(|| format!("cannot write {}", csv_path.display()))?;
+    runform::io::write_csv(&sim.recording, std::io::BufWriter::new(file))
+        .with_context(|| format!("cannot write {}", csv_path.display()))?;
+    let truth_path = truth_path_for(csv_path);
+    let file = fs::File::create(&truth_path)
+        .with_context(|| format!("cannot write {}", truth_path.display()))?;
+    serde_json::to_writer_pretty(std::io::BufWriter::new(file), &sim.truth)
+        .with_context(|| format!("cannot write {}", truth_path.display()))?;
+    writeln!(
+        stdout,
+        "wrote {} ({:.1} s, {} sensors at {} Hz) and {}",
+        csv_path.display(),
+        sim.recording.duration_s(),
+        sim.recording.streams.len(),
+        sim.recording.rate_hz,
+        truth_path.display()
+    )?;
+    Ok(())
+}
+
+/// `run.csv` → `run.truth.json`.
+fn truth_path_for(csv: &Path) -> PathBuf {
+    let stem = csv
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "simulated".into());
+    csv.with_file_name(format!("{stem}.truth.json"))
 }

@@ -4,7 +4,14 @@
 //! the one-line message, which names the file, the line (1-based, header = line 1) and
 //! the column where they are known, and what was expected. [`Error::Setting`] is a
 //! setting that does not fit the data (also exit 2). [`Error::Io`] is the operating
-//! system refusing a read or write.
+//! system refusing a read or write (exit 1); an input path that does not exist or is a
+//! directory is the user's mistake, not the system's, and is an [`Error::Input`]
+//! ([`Problem::NoFile`]).
+//!
+//! Each error is displayed once along its [`source`](std::error::Error::source) chain:
+//! a variant that wraps another error either forwards to it (`transparent`) or shows only
+//! its own part and leaves the rest to the source, so printing the chain (`{:#}` in
+//! anyhow) never repeats a message.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -16,13 +23,14 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The input data cannot be used.
-    #[error("{0}")]
+    #[error(transparent)]
     Input(#[from] InputError),
     /// A setting (option, parameter) is out of range or does not fit the data.
     #[error("invalid setting: {0}")]
     Setting(String),
-    /// Reading or writing a file failed.
-    #[error("{}: {source}", path.display())]
+    /// Reading or writing a file failed. Displayed as the path; the operating system's
+    /// message is the [`source`](std::error::Error::source).
+    #[error("{}", path.display())]
     Io {
         /// The file.
         path: PathBuf,
@@ -85,15 +93,25 @@ impl InputError {
 }
 
 impl fmt::Display for InputError {
+    /// One line: control characters from the file (a NUL, an escape sequence, a line
+    /// break in a name) are shown escaped.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
+        let mut s = self.file.clone();
         if let Some(line) = self.line {
-            write!(f, ", line {line}")?;
+            s.push_str(&format!(", line {line}"));
         }
         if let Some(col) = &self.column {
-            write!(f, ", column '{col}'")?;
+            s.push_str(&format!(", column '{col}'"));
         }
-        write!(f, ": {}", self.problem)
+        s.push_str(&format!(": {}", self.problem));
+        for c in s.chars() {
+            if c.is_control() {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                write!(f, "{c}")?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -105,9 +123,17 @@ pub enum Problem {
     /// Nothing in the file.
     #[error("the file is empty (expected a header line and samples)")]
     Empty,
-    /// A header but no samples.
-    #[error("no samples after the header (expected at least {min} rows)")]
+    /// The path does not name a file.
+    #[error("{what} (expected the path of a CSV recording)")]
+    NoFile {
+        /// What is there instead, e.g. `no such file`.
+        what: String,
+    },
+    /// A header but too few samples.
+    #[error("{}", rows_message(*found, *min))]
     NoRows {
+        /// Data rows found.
+        found: usize,
         /// Rows needed.
         min: usize,
     },
@@ -130,6 +156,14 @@ pub enum Problem {
     UnknownColumn {
         /// The known placements, listed.
         placements: String,
+    },
+    /// A header field with no name.
+    #[error(
+        "column {number} of the header has no name (a trailing comma?); expected <placement>_<acc|gyr|mag>_<x|y|z>"
+    )]
+    EmptyColumnName {
+        /// 1-based position of the field in the header.
+        number: usize,
     },
     /// The same column twice.
     #[error("the column appears twice")]
@@ -161,6 +195,12 @@ pub enum Problem {
         /// The cell text.
         value: String,
     },
+    /// A number written with a decimal comma.
+    #[error("'{value}' is not a number (expected '.' as the decimal mark)")]
+    DecimalComma {
+        /// The cell text.
+        value: String,
+    },
     /// NaN or infinity where a measurement is needed.
     #[error("{what} where a finite number is expected")]
     NotFinite {
@@ -179,6 +219,16 @@ pub enum Problem {
         prev_s: f64,
         /// This time.
         this_s: f64,
+    },
+    /// Too many rows repeat the time of the row before to drop them as logger glitches.
+    #[error(
+        "{count} of {rows} rows repeat the time of the row before, the first on this line (at most 1% can be dropped; expected strictly increasing seconds)"
+    )]
+    RepeatedTimes {
+        /// Rows whose time equals the row before.
+        count: usize,
+        /// Data rows in the file.
+        rows: usize,
     },
     /// A gap too long to bridge.
     #[error(
@@ -202,6 +252,16 @@ pub enum Problem {
         /// Highest accepted rate.
         max_hz: f64,
     },
+    /// The time column is in another unit than seconds.
+    #[error(
+        "sampling rate {rate_hz:.4} Hz read as seconds is far too low: the time column looks like {unit} (expected seconds)"
+    )]
+    TimeUnit {
+        /// Rate read as seconds.
+        rate_hz: f64,
+        /// The unit that gives a usable rate, e.g. `milliseconds`.
+        unit: String,
+    },
     /// Too little data.
     #[error("only {duration_s:.2} s of data (expected at least {min_s} s)")]
     TooShort {
@@ -222,13 +282,76 @@ pub enum Problem {
     },
     /// A sensor that never changes.
     #[error(
-        "the signal is constant at {value} for the whole file (a disconnected or stuck sensor?)"
+        "{columns} are constant ({values}) for the whole file (a disconnected or stuck sensor?)"
     )]
     Constant {
-        /// The value.
-        value: f64,
+        /// The sensor's columns, e.g. `pelvis_acc_x/y/z`.
+        columns: String,
+        /// The constant values as in the file, e.g. `0, 0, 1`.
+        values: String,
     },
     /// A whole-file property that is not as expected.
     #[error("{0}")]
     Other(String),
+}
+
+fn rows_message(found: usize, min: usize) -> String {
+    match found {
+        0 => format!("no samples after the header (expected at least {min} rows)"),
+        1 => format!("only 1 data row (expected at least {min})"),
+        n => format!("only {n} data rows (expected at least {min})"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Printed along its chain (as the binary does), a message appears once.
+    #[test]
+    fn chain_does_not_repeat_messages() {
+        let input: Error = InputError::new("a.csv", Problem::Empty).into();
+        let io = Error::io("b.csv", std::io::Error::other("disk on fire"));
+        for (e, want) in [
+            (
+                input,
+                "a.csv: the file is empty (expected a header line and samples)",
+            ),
+            (io, "b.csv: disk on fire"),
+        ] {
+            let mut shown = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                shown.push_str(&format!(": {s}"));
+                source = s.source();
+            }
+            assert_eq!(shown, want);
+        }
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        let e = InputError::new(
+            "a\nb.csv",
+            Problem::NotANumber {
+                value: "1\u{0}\u{1b}[2J".into(),
+            },
+        )
+        .at_line(3)
+        .in_column("pelvis_acc_x\r");
+        assert_eq!(
+            e.to_string(),
+            r"a\nb.csv, line 3, column 'pelvis_acc_x\r': '1\u{0}\u{1b}[2J' is not a number"
+        );
+    }
+
+    #[test]
+    fn row_count_is_stated() {
+        let p = |found| Problem::NoRows { found, min: 2 }.to_string();
+        assert_eq!(
+            p(0),
+            "no samples after the header (expected at least 2 rows)"
+        );
+        assert_eq!(p(1), "only 1 data row (expected at least 2)");
+    }
 }

@@ -8,8 +8,9 @@
 //!   where the signal rises through `contact_g` before the bump, TO where it falls
 //!   through it after. Without a flight phase (walking) IC is the steepest rise before
 //!   the bump and TO is not given. Side is not told apart (`unknown`).
-//! - **Foot, shank** (acceleration magnitude, g): one impact per stride of that leg; IC
-//!   is the start of the impact's rise. One sensor sees every other step.
+//! - **Foot, shank** (acceleration magnitude, g): one impact per stride, followed stride by
+//!   stride at the bout's rhythm; IC is the start of the impact's rise. One sensor sees
+//!   every other step.
 //! - **Wrist**: one bump of the magnitude per step; IC at the bump, approximate.
 //!
 //! Physiological limits reject impossible events: steps closer than 0.6 of the bout's
@@ -112,7 +113,7 @@ impl EventConfig {
                         self.trunk_contacts(&signal[i0..i1], rate, period, step_hz)?
                     }
                     Segment::Foot | Segment::Shank => {
-                        self.leg_contacts(&signal[i0..i1], rate, period, step_hz)?
+                        self.leg_contacts(&signal[i0..i1], rate, period)?
                     }
                     Segment::Wrist => {
                         self.wrist_contacts(&signal[i0..i1], rate, period, step_hz)?
@@ -182,31 +183,49 @@ impl EventConfig {
         Ok(out)
     }
 
-    /// One impact per stride; IC at the start of its rise.
+    /// One impact per stride, found by walking along the bout one stride at a time: the
+    /// next impact is the largest acceleration 0.7–1.3 strides after the last one, so no
+    /// stride is skipped or counted twice while the rhythm holds. IC is the start of the
+    /// impact's rise.
     fn leg_contacts(
         &self,
-        x: &[f64],
+        acc: &[f64],
         rate: f64,
-        period_s: f64,
-        step_hz: f64,
+        stride_s: f64,
     ) -> Result<Vec<(f64, Option<f64>)>> {
-        let _ = step_hz;
-        let min_dist = (self.min_step_share * period_s * rate) as usize;
-        let mut sorted = x.to_vec();
-        sorted.sort_by(f64::total_cmp);
-        let (median, p99) = (sorted[sorted.len() / 2], sorted[(sorted.len() * 99) / 100]);
-        let height = median + 0.35 * (p99 - median);
-        let peaks = find_peaks(x, height, min_dist.max(1));
+        let n = acc.len();
+        let stride = stride_s * rate;
+        let argmax =
+            |lo: usize, hi: usize| (lo..hi.min(n)).max_by(|&a, &b| acc[a].total_cmp(&acc[b]));
+        let Some(first) = argmax(0, stride.ceil() as usize) else {
+            return Ok(Vec::new());
+        };
+        let mut impacts = vec![first];
+        loop {
+            let last = *impacts.last().unwrap_or(&first) as f64;
+            let (lo, hi) = (
+                (last + 0.7 * stride) as usize,
+                (last + 1.3 * stride).ceil() as usize,
+            );
+            if hi > n {
+                break;
+            }
+            match argmax(lo, hi) {
+                Some(p) => impacts.push(p),
+                None => break,
+            }
+        }
         let back = (0.08 * rate).ceil() as usize;
-        Ok(peaks
+        Ok(impacts
             .into_iter()
+            .filter(|&p| p > back && p + 1 < n)
             .map(|p| {
-                let lo = p.saturating_sub(back);
+                let from = p - back;
                 // last local minimum before the impact peak
-                let start = (lo + 1..p)
+                let start = (from.max(1)..p)
                     .rev()
-                    .find(|&i| x[i] <= x[i - 1] && x[i] <= x[i + 1])
-                    .unwrap_or(lo);
+                    .find(|&i| acc[i] <= acc[i - 1] && acc[i] <= acc[i + 1])
+                    .unwrap_or(from);
                 (start as f64 / rate, None)
             })
             .collect())

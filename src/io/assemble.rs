@@ -7,7 +7,7 @@ use super::ReadOptions;
 use crate::error::{InputError, Problem, Result};
 use crate::recording::{
     AccUnit, Axes3, Frame, GyrUnit, InputUnits, Placement, Recording, STANDARD_GRAVITY_MPS2,
-    Stream, Warning,
+    Segment, Stream, Warning,
 };
 
 /// Which instrument a column belongs to.
@@ -88,7 +88,11 @@ pub fn assemble(mut table: Table, options: &ReadOptions) -> Result<Recording> {
     let source = table.source.clone();
     let whole = |p: Problem| InputError::new(&source, p);
     if table.time_s.len() < 2 {
-        return Err(whole(Problem::NoRows { min: 2 }).into());
+        return Err(whole(Problem::NoRows {
+            found: table.time_s.len(),
+            min: 2,
+        })
+        .into());
     }
     check_finite(&table)?;
     let mut warnings = Vec::new();
@@ -133,11 +137,11 @@ pub fn assemble(mut table: Table, options: &ReadOptions) -> Result<Recording> {
         (table.time_s[0], table.time_s.len())
     };
 
+    check_not_stuck(&table)?;
     let units = decide_units(&table, options)?;
     let mut streams = build_streams(&table, options.frame, &units, n_out)?;
     streams.sort_by_key(|s| s.placement);
     for s in &streams {
-        check_not_stuck(&source, s)?;
         if let Some(w) = saturation_warning(s) {
             warnings.push(w);
         }
@@ -228,14 +232,13 @@ fn drop_duplicate_times(table: &mut Table, warnings: &mut Vec<Warning>) -> Resul
         return Ok(());
     }
     if duplicates.len() * 100 > t.len() {
-        let i = duplicates[0];
         return Err(table
             .err(
-                i,
+                duplicates[0],
                 "time",
-                Problem::TimeNotIncreasing {
-                    prev_s: t[i - 1],
-                    this_s: t[i],
+                Problem::RepeatedTimes {
+                    count: duplicates.len(),
+                    rows: t.len(),
                 },
             )
             .into());
@@ -302,7 +305,32 @@ fn check_time(table: &Table, options: &ReadOptions) -> Result<Timing> {
     let mid = dts.len() / 2;
     let median_dt_s = *dts.select_nth_unstable_by(mid, |a, b| a.total_cmp(b)).1;
     let nominal_hz = 1.0 / median_dt_s;
-    if !(options.min_rate_hz..=options.max_rate_hz).contains(&nominal_hz) {
+    // The limits hold up to rounding: 10 kHz written to 0.1 ms reads as 10000.0000001 Hz.
+    let usable = |hz: f64| {
+        hz >= options.min_rate_hz * (1.0 - 1e-6) && hz <= options.max_rate_hz * (1.0 + 1e-6)
+    };
+    // Below 1 Hz no IMU is read in seconds: a rate that becomes usable in a smaller unit
+    // says which one the time column is in.
+    let smaller = [
+        (1e3, "milliseconds"),
+        (1e6, "microseconds"),
+        (1e9, "nanoseconds"),
+    ];
+    if let Some((_, unit)) = smaller
+        .iter()
+        .find(|(factor, _)| nominal_hz < 1.0 && usable(nominal_hz * factor))
+    {
+        return Err(InputError::new(
+            &table.source,
+            Problem::TimeUnit {
+                rate_hz: nominal_hz,
+                unit: unit.to_string(),
+            },
+        )
+        .in_column("time")
+        .into());
+    }
+    if !usable(nominal_hz) {
         return Err(InputError::new(
             &table.source,
             Problem::Rate {
@@ -379,29 +407,46 @@ fn decide_units(table: &Table, options: &ReadOptions) -> Result<InputUnits> {
     })
 }
 
-/// Over any stretch longer than a few strides the mean specific force is gravity (the
-/// body does not keep accelerating), so the magnitude of the mean accelerometer vector is
-/// 1 in g and 9.81 in m/s², whatever the motion.
+/// Gravity's size in the input's unit, per placement. For a sensor on the trunk or pelvis
+/// the mean specific force over any stretch longer than a few strides is gravity (the
+/// body does not keep accelerating), so its magnitude is 1 in g and 9.81 in m/s². A
+/// foot, shank or wrist swings, and the centripetal acceleration of the swing does not
+/// average out: there the median magnitude is read, which for a limb lies between about
+/// 0.8 and 3 g in any gait — below 3.5 means g, above 5 means m/s².
 fn detect_acc_unit(table: &Table) -> Result<AccUnit> {
-    let mut magnitudes = Vec::new();
+    let mut trunk_borne = Vec::new();
+    let mut limbs = Vec::new();
     for p in placements(table) {
-        let mut mean = [0.0; 3];
-        for c in table
+        let axes: Vec<&Column> = table
             .columns
             .iter()
             .filter(|c| c.placement == p && c.sensor == SensorKind::Acc)
-        {
-            mean[c.axis] = c.values.iter().sum::<f64>() / c.values.len() as f64;
+            .collect();
+        let n = table.time_s.len();
+        if matches!(p.segment(), Segment::Pelvis | Segment::Trunk) {
+            let mut mean = [0.0; 3];
+            for c in &axes {
+                mean[c.axis] = c.values.iter().sum::<f64>() / n as f64;
+            }
+            trunk_borne.push((mean[0].powi(2) + mean[1].powi(2) + mean[2].powi(2)).sqrt());
+        } else {
+            let mut sorted: Vec<f64> = (0..n)
+                .map(|i| axes.iter().map(|c| c.values[i].powi(2)).sum::<f64>().sqrt())
+                .collect();
+            sorted.sort_by(f64::total_cmp);
+            limbs.push(sorted[sorted.len() / 2]);
         }
-        magnitudes.push((mean[0].powi(2) + mean[1].powi(2) + mean[2].powi(2)).sqrt());
     }
-    let mut sorted = magnitudes.clone();
-    sorted.sort_by(f64::total_cmp);
-    let m = sorted[sorted.len() / 2];
-    let g = STANDARD_GRAVITY_MPS2;
-    if (0.6..=1.6).contains(&m) {
+    let mut magnitudes = if trunk_borne.is_empty() {
+        limbs
+    } else {
+        trunk_borne
+    };
+    magnitudes.sort_by(f64::total_cmp);
+    let m = magnitudes[magnitudes.len() / 2];
+    if (0.5..=3.5).contains(&m) {
         Ok(AccUnit::G)
-    } else if (0.6 * g..=1.6 * g).contains(&m) {
+    } else if (5.0..=40.0).contains(&m) {
         Ok(AccUnit::Mps2)
     } else {
         Err(InputError::new(
@@ -409,7 +454,7 @@ fn detect_acc_unit(table: &Table) -> Result<AccUnit> {
             Problem::AmbiguousUnit {
                 sensor: "accelerometer".into(),
                 detail: format!(
-                    "the mean acceleration has magnitude {m:.3}, neither about 1 (g) nor about 9.81 (m/s²)"
+                    "the mean acceleration has magnitude {m:.3}, expected 0.5–3.5 for g or 5–40 for m/s²"
                 ),
                 flag: "--acc-unit g|m/s2".into(),
             },
@@ -509,14 +554,30 @@ fn build_streams(table: &Table, frame: Frame, units: &InputUnits, n: usize) -> R
     Ok(streams)
 }
 
-fn check_not_stuck(source: &str, s: &Stream) -> Result<()> {
-    let a = &s.acc_mps2;
-    let constant = |v: &[f32]| v.iter().all(|&x| x == v[0]);
-    if constant(&a.x) && constant(&a.y) && constant(&a.z) {
-        let value = a.at(0).norm() / STANDARD_GRAVITY_MPS2;
-        return Err(InputError::new(source, Problem::Constant { value })
-            .in_column(format!("{}_acc", s.placement))
+/// An accelerometer whose columns never change is disconnected or stuck. Checked before
+/// the unit is detected, which would otherwise fail on it with a less useful message; the
+/// values are shown as the file has them.
+fn check_not_stuck(table: &Table) -> Result<()> {
+    for p in placements(table) {
+        let mut axes: Vec<&Column> = table
+            .columns
+            .iter()
+            .filter(|c| c.placement == p && c.sensor == SensorKind::Acc)
+            .collect();
+        axes.sort_by_key(|c| c.axis);
+        let constant = |c: &&Column| c.values.iter().all(|&v| v == c.values[0]);
+        if !axes.is_empty() && axes.iter().all(constant) {
+            let letters: Vec<&str> = axes.iter().map(|c| ["x", "y", "z"][c.axis]).collect();
+            let values: Vec<String> = axes.iter().map(|c| c.values[0].to_string()).collect();
+            return Err(InputError::new(
+                &table.source,
+                Problem::Constant {
+                    columns: format!("{p}_acc_{}", letters.join("/")),
+                    values: values.join(", "),
+                },
+            )
             .into());
+        }
     }
     Ok(())
 }
@@ -661,6 +722,51 @@ mod tests {
         let z = (0..500).map(|i| 4.0 + (i as f64).sin()).collect();
         let e = assemble(table(regular(500, 100.0), z), &ReadOptions::default()).unwrap_err();
         assert!(e.to_string().contains("--acc-unit"), "{e}");
+    }
+
+    #[test]
+    fn rate_limits_hold_up_to_rounding() {
+        // times as written to 0.1 ms: the median step is 0.0001 minus rounding
+        let t: Vec<f64> = (0..20_001)
+            .map(|i| format!("{:.4}", i as f64 / 10_000.0).parse().unwrap())
+            .collect();
+        let n = t.len();
+        let z = (0..n)
+            .map(|i| 1.0 + 0.5 * (i as f64 * 0.002).sin())
+            .collect();
+        let r = assemble(table(t, z), &ReadOptions::default()).unwrap();
+        assert!((r.rate_hz - 10_000.0).abs() < 1e-3, "{}", r.rate_hz);
+    }
+
+    #[test]
+    fn time_in_milliseconds_is_named() {
+        let t = (0..500).map(|i| i as f64 * 10.0).collect();
+        let e = assemble(table(t, wobble(500)), &ReadOptions::default()).unwrap_err();
+        assert!(e.to_string().contains("looks like milliseconds"), "{e}");
+    }
+
+    #[test]
+    fn many_repeated_times_are_counted() {
+        let t = (0..500).map(|i| (i / 2) as f64 / 100.0).collect();
+        let e = assemble(table(t, wobble(500)), &ReadOptions::default()).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("t.csv, line 3, column 'time': 250 of 500 rows repeat"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn stuck_accelerometer_is_named_before_its_unit() {
+        let t = regular(500, 100.0);
+        let mut tab = table(t, vec![0.0; 500]);
+        tab.columns[0].values = vec![0.0; 500];
+        let e = assemble(tab, &ReadOptions::default()).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("pelvis_acc_x/y/z are constant (0, 0, 0)"),
+            "{e}"
+        );
     }
 
     #[test]

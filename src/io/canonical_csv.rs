@@ -1,9 +1,11 @@
 //! runform's canonical CSV: `time` in seconds, then `<placement>_<acc|gyr|mag>_<x|y|z>`.
 //!
 //! Any subset of placements and sensors, columns in any order after `time`, comma
-//! separated, `.` as decimal mark, one header line. Parsing is done by polars; when it
-//! fails, or a cell is empty or not finite, a slow exact scan finds the first bad cell so
-//! that the error names its line and column.
+//! separated, `.` as decimal mark, one header line; blank lines between rows are skipped,
+//! cells may be quoted or padded with spaces. Parsing is done by polars; when it fails,
+//! leaves a cell empty or reads another number of rows than there are lines, a slow
+//! exact parse decides: it reads the file, or names the line and column of the first
+//! bad cell.
 
 use super::ReadOptions;
 use super::assemble::{Column, SensorKind, Table, assemble};
@@ -27,9 +29,21 @@ pub fn read_csv<R: Read>(mut reader: R, source: &str, options: &ReadOptions) -> 
 /// Reads the canonical CSV at `path`.
 pub fn read_csv_path(path: &Path, options: &ReadOptions) -> Result<Recording> {
     let source = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = std::fs::read(path).map_err(|e| open_error(path, &source, e))?;
     let table = parse(&bytes, &source, options.frame)?;
     assemble(table, options)
+}
+
+/// A path that names no file is the user's mistake ([`Problem::NoFile`], bad input); any
+/// other failure to read is the system's ([`Error::Io`]).
+fn open_error(path: &Path, source: &str, e: std::io::Error) -> Error {
+    let what = match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file",
+        std::io::ErrorKind::IsADirectory => "this is a directory, not a file",
+        _ if path.is_dir() => "this is a directory, not a file",
+        _ => return Error::io(path, e),
+    };
+    bad(source, Problem::NoFile { what: what.into() })
 }
 
 /// Writes `recording` as canonical CSV: SI units (m/s², rad/s), six decimals.
@@ -114,7 +128,7 @@ fn split_header<'a>(bytes: &'a [u8], source: &str) -> Result<(&'a str, usize)> {
     if head.contains(&0) {
         return Err(bad(
             source,
-            Problem::NotText("binary data (NUL bytes)".into()),
+            Problem::NotText("binary data with NUL bytes".into()),
         ));
     }
     let start = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
@@ -143,12 +157,14 @@ fn parse_header(header: &str, source: &str, frame: Frame) -> Result<Vec<ColumnNa
     if names.len() == 1 {
         for (sep, name) in [(';', "semicolon"), ('\t', "tab")] {
             if header.contains(sep) {
-                return Err(bad(
+                return Err(InputError::new(
                     source,
                     Problem::Malformed(format!(
                         "columns are separated by {name}s (expected commas)"
                     )),
-                ));
+                )
+                .at_line(1)
+                .into());
             }
         }
     }
@@ -169,7 +185,14 @@ fn parse_header(header: &str, source: &str, frame: Frame) -> Result<Vec<ColumnNa
     }
     let placements: Vec<&str> = Placement::ALL.iter().map(|p| p.as_str()).collect();
     let mut parsed = Vec::with_capacity(names.len() - 1);
-    for name in &names[1..] {
+    for (k, name) in names.iter().enumerate().skip(1) {
+        if name.is_empty() {
+            return Err(
+                InputError::new(source, Problem::EmptyColumnName { number: k + 1 })
+                    .at_line(1)
+                    .into(),
+            );
+        }
         let c = parse_column_name(name).ok_or_else(|| {
             InputError::new(
                 source,
@@ -195,25 +218,27 @@ fn parse_header(header: &str, source: &str, frame: Frame) -> Result<Vec<ColumnNa
     }
     for (&(p, kind), axes) in &present {
         if kind != SensorKind::Acc && !present.contains_key(&(p, SensorKind::Acc)) {
-            return Err(bad(
+            return Err(InputError::new(
                 source,
                 Problem::NoAccelerometer {
                     placement: p.to_string(),
                 },
-            ));
+            )
+            .at_line(1)
+            .into());
         }
-        if frame == Frame::Sensor {
-            if let Some(axis) = axes.iter().position(|a| !a) {
-                return Err(InputError::new(
-                    source,
-                    Problem::MissingAxis {
-                        sensor: format!("{p}_{}", kind.as_str()),
-                        axis: ['x', 'y', 'z'][axis],
-                    },
-                )
-                .at_line(1)
-                .into());
-            }
+        if frame == Frame::Sensor
+            && let Some(axis) = axes.iter().position(|a| !a)
+        {
+            return Err(InputError::new(
+                source,
+                Problem::MissingAxis {
+                    sensor: format!("{p}_{}", kind.as_str()),
+                    axis: ['x', 'y', 'z'][axis],
+                },
+            )
+            .at_line(1)
+            .into());
         }
     }
     Ok(parsed)
@@ -227,147 +252,166 @@ fn parse(bytes: &[u8], source: &str, frame: Frame) -> Result<Table> {
         .map(|n| n.trim().trim_matches('"').to_string())
         .collect();
     if bytes[data_start..].iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(InputError::new(source, Problem::NoRows { min: 2 }).into());
+        return Err(InputError::new(source, Problem::NoRows { found: 0, min: 2 }).into());
     }
-    let schema: Schema = header_names
+    let (mut values, lines) = match parse_fast(bytes, data_start, &header_names) {
+        Some(values) => (values, None),
+        None => {
+            let (values, lines) = parse_exact(bytes, data_start, &header_names, source)?;
+            let shifted = lines.iter().enumerate().any(|(row, &l)| l != row + 2);
+            (values, shifted.then_some(lines))
+        }
+    };
+    let time_s = std::mem::take(&mut values[0]);
+    let columns = names
+        .iter()
+        .zip(values.into_iter().skip(1))
+        .map(|(c, values)| Column {
+            placement: c.placement,
+            sensor: c.sensor,
+            axis: c.axis,
+            values,
+        })
+        .collect();
+    Ok(Table {
+        source: source.to_string(),
+        time_s,
+        columns,
+        lines,
+    })
+}
+
+/// Parses with polars: the columns in header order, or `None` when polars fails, leaves
+/// a cell empty, or reads another number of rows than there are non-blank data lines
+/// (a blank line between rows reads as a row of empty cells). Then [`parse_exact`]
+/// decides, so that what is accepted never depends on polars' leniency.
+fn parse_fast(bytes: &[u8], data_start: usize, header: &[String]) -> Option<Vec<Vec<f64>>> {
+    let schema: Schema = header
         .iter()
         .map(|n| Field::new(n.as_str().into(), DataType::Float64))
         .collect();
-    let parsed = CsvReadOptions::default()
+    let df = CsvReadOptions::default()
         .with_has_header(true)
         .with_schema(Some(Arc::new(schema)))
         .with_n_threads(Some(2))
         .into_reader_with_file_handle(Cursor::new(bytes))
-        .finish();
-    let df = match parsed {
-        Ok(df) => df,
-        Err(e) => {
-            return Err(diagnose(bytes, data_start, &header_names, source)
-                .unwrap_or_else(|| bad(source, Problem::Malformed(e.to_string()))));
-        }
-    };
-    let column = |name: &str| -> Result<Vec<f64>> {
-        let s = df
-            .column(name)
-            .and_then(|c| c.f64().cloned())
-            .map_err(|e| bad(source, Problem::Malformed(e.to_string())))?;
-        if s.null_count() > 0 {
-            return Err(diagnose(bytes, data_start, &header_names, source)
-                .unwrap_or_else(|| bad(source, Problem::Missing)));
-        }
-        Ok(s.into_no_null_iter().collect())
-    };
-    let time_s = column("time")?;
-    let mut columns = Vec::with_capacity(names.len());
-    for (c, name) in names.iter().zip(&header_names[1..]) {
-        columns.push(Column {
-            placement: c.placement,
-            sensor: c.sensor,
-            axis: c.axis,
-            values: column(name)?,
-        });
-    }
-    let table = Table {
-        source: source.to_string(),
-        time_s,
-        columns,
-        lines: None,
-    };
-    // Blank or comment lines would shift the row → line mapping; find the exact lines.
+        .finish()
+        .ok()?;
     let data_lines = bytes[data_start..]
         .split(|&b| b == b'\n')
         .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
         .count();
-    if data_lines != table.time_s.len() {
-        return Err(
-            diagnose(bytes, data_start, &header_names, source).unwrap_or_else(|| {
-                bad(
-                    source,
-                    Problem::Malformed(format!(
-                        "{} data lines but {} rows parsed",
-                        data_lines,
-                        table.time_s.len()
-                    )),
-                )
-            }),
-        );
+    if df.height() != data_lines {
+        return None;
     }
-    Ok(table)
+    header
+        .iter()
+        .map(|name| {
+            let s = df.column(name).ok()?.f64().ok()?;
+            (s.null_count() == 0).then(|| s.into_no_null_iter().collect())
+        })
+        .collect()
 }
 
-/// Walks every data line and returns the first cell that is not a finite number, or the
-/// first line with the wrong number of fields.
-fn diagnose(bytes: &[u8], data_start: usize, header: &[String], source: &str) -> Option<Error> {
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let line = bytes[..e.valid_up_to()]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count()
-                + 1;
-            return Some(
-                InputError::new(source, Problem::NotText("invalid UTF-8".into()))
-                    .at_line(line)
-                    .into(),
-            );
+/// Splits a CSV line at the commas outside double quotes.
+fn split_cells(line: &str) -> Vec<&str> {
+    let mut cells = Vec::new();
+    let (mut start, mut quoted) = (0, false);
+    for (i, c) in line.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                cells.push(&line[start..i]);
+                start = i + 1;
+            }
+            _ => {}
         }
-    };
+    }
+    cells.push(&line[start..]);
+    cells
+}
+
+/// The slow exact parse: every data line, cell by cell. Returns the columns in header
+/// order and the 1-based file line of each row (blank lines are skipped), or the first
+/// line with the wrong number of fields, or the first cell that is not a finite number.
+/// Cells may be padded with spaces or quoted.
+fn parse_exact(
+    bytes: &[u8],
+    data_start: usize,
+    header: &[String],
+    source: &str,
+) -> Result<(Vec<Vec<f64>>, Vec<usize>)> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let bad_at = e.valid_up_to();
+        let line_start = bytes[..bad_at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1);
+        let line = bytes[..line_start].iter().filter(|&&b| b == b'\n').count() + 1;
+        // the line up to the bad byte is valid UTF-8
+        let before = std::str::from_utf8(&bytes[line_start..bad_at]).unwrap_or_default();
+        let mut err =
+            InputError::new(source, Problem::NotText("invalid UTF-8".into())).at_line(line);
+        if let Some(name) = header.get(split_cells(before).len() - 1) {
+            err = err.in_column(name.as_str());
+        }
+        Error::from(err)
+    })?;
     let first_line = bytes[..data_start].iter().filter(|&&b| b == b'\n').count() + 1;
+    let mut values = vec![Vec::new(); header.len()];
+    let mut lines = Vec::new();
     for (k, raw) in text[data_start.min(text.len())..].split('\n').enumerate() {
         let line_no = first_line + k;
         let line = raw.trim_end_matches('\r');
         if line.trim().is_empty() {
             continue;
         }
-        let cells: Vec<&str> = line.split(',').collect();
+        let cells = split_cells(line);
         if cells.len() != header.len() {
-            return Some(
-                InputError::new(
-                    source,
-                    Problem::Malformed(format!(
-                        "{} fields (expected {}, as in the header)",
-                        cells.len(),
-                        header.len()
-                    )),
-                )
-                .at_line(line_no)
-                .into(),
-            );
+            return Err(InputError::new(
+                source,
+                Problem::Malformed(format!(
+                    "{} fields (expected {}, as in the header)",
+                    cells.len(),
+                    header.len()
+                )),
+            )
+            .at_line(line_no)
+            .into());
         }
-        for (cell, name) in cells.iter().zip(header) {
-            let cell = cell.trim().trim_matches('"');
-            let at = |p: Problem| {
-                Some(
-                    InputError::new(source, p)
-                        .at_line(line_no)
-                        .in_column(name.as_str())
-                        .into(),
-                )
+        for ((cell, name), column) in cells.iter().zip(header).zip(&mut values) {
+            let cell = cell.trim().trim_matches('"').trim();
+            let at = |p: Problem| -> Error {
+                InputError::new(source, p)
+                    .at_line(line_no)
+                    .in_column(name.as_str())
+                    .into()
             };
-            if cell.is_empty() {
-                return at(Problem::Missing);
-            }
+            let text_of = |cell: &str| cell.chars().take(40).collect::<String>();
             match cell.parse::<f64>() {
-                Ok(v) if v.is_finite() => {}
+                Ok(v) if v.is_finite() => column.push(v),
                 Ok(v) => {
-                    return at(Problem::NotFinite {
-                        what: if v.is_nan() {
-                            "NaN".into()
-                        } else {
-                            "infinity".into()
-                        },
-                    });
+                    let what = if v.is_nan() { "NaN" } else { "infinity" };
+                    return Err(at(Problem::NotFinite { what: what.into() }));
+                }
+                Err(_) if cell.is_empty() => return Err(at(Problem::Missing)),
+                Err(_)
+                    if cell.contains(',') && cell.replacen(',', ".", 1).parse::<f64>().is_ok() =>
+                {
+                    return Err(at(Problem::DecimalComma {
+                        value: text_of(cell),
+                    }));
                 }
                 Err(_) => {
-                    return at(Problem::NotANumber {
-                        value: cell.chars().take(40).collect(),
-                    });
+                    return Err(at(Problem::NotANumber {
+                        value: text_of(cell),
+                    }));
                 }
             }
         }
+        lines.push(line_no);
     }
-    None
+    Ok((values, lines))
 }
 
 #[cfg(test)]
@@ -436,6 +480,67 @@ mod tests {
             e.to_string(),
             "mem.csv, line 52, column 'pelvis_acc_y': empty cell (expected a number)"
         );
+    }
+
+    #[test]
+    fn blank_lines_are_skipped_and_lines_stay_true() {
+        let mut lines: Vec<String> = pelvis_g(300).lines().map(String::from).collect();
+        lines[101] = "0.5,0.1,0.0,1.0".into(); // time going back on line 102
+        lines.insert(20, String::new());
+        lines.insert(40, "  \r".into());
+        let e = read(&lines.join("\n"), &ReadOptions::default()).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("mem.csv, line 104, column 'time'"),
+            "{e}"
+        );
+        lines[103] = "1.00,0.1,0.0,1.0".into();
+        let r = read(&lines.join("\n"), &ReadOptions::default()).unwrap();
+        assert_eq!(r.len(), 300);
+    }
+
+    #[test]
+    fn padded_and_quoted_cells_are_read_exactly() {
+        let text = pelvis_g(300).replacen("0.500,0.1,0.0,", "0.500, 0.1 ,\"0.25\",", 1);
+        let r = read(&text, &ReadOptions::default()).unwrap();
+        assert_eq!(r.len(), 300);
+        assert!((r.streams[0].acc_mps2.y[50] as f64 - 0.25 * STANDARD_GRAVITY_MPS2).abs() < 1e-4);
+    }
+
+    #[test]
+    fn decimal_comma_is_named() {
+        let text = pelvis_g(300).replacen("0.500,0.1,", "0.500,\"0,1\",", 1);
+        let e = read(&text, &ReadOptions::default()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "mem.csv, line 52, column 'pelvis_acc_x': '0,1' is not a number (expected '.' as the decimal mark)"
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let mut bytes = pelvis_g(300).replacen("0.500,0.1,0.0,", "0.500,0.1,0.0X,", 1);
+        let at = bytes.find('X').unwrap();
+        let mut bytes = std::mem::take(&mut bytes).into_bytes();
+        bytes[at] = 0xFF;
+        let e = read_csv(&bytes[..], "mem.csv", &ReadOptions::default()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "mem.csv, line 52, column 'pelvis_acc_y': not a CSV text file (invalid UTF-8)"
+        );
+    }
+
+    #[test]
+    fn a_path_without_a_file_is_bad_input() {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, what) in [
+            (dir.path().join("none.csv"), "no such file"),
+            (dir.path().to_path_buf(), "this is a directory"),
+        ] {
+            let e = read_csv_path(&path, &ReadOptions::default()).unwrap_err();
+            assert!(e.is_bad_input(), "{e}");
+            assert!(e.to_string().contains(what), "{e}");
+        }
     }
 
     #[test]
