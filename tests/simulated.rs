@@ -1,0 +1,162 @@
+//! Layer 3: simulated runs with exact truth go through the whole pipeline and must come
+//! back out within stated tolerances.
+
+use runform::bouts::Activity;
+use runform::simulate::{Mounting, SimConfig, simulate};
+use runform::{AnalysisConfig, Frame, Placement, Report};
+
+fn run(config: &SimConfig) -> (Report, runform::simulate::Truth) {
+    let sim = simulate(config).expect("valid simulator settings");
+    let mut recording = sim.recording;
+    // analyse as a user would: axes unknown unless declared
+    recording.frame = if config.mounting == Mounting::Aligned {
+        Frame::Body
+    } else {
+        Frame::Sensor
+    };
+    let report = AnalysisConfig::default()
+        .process(&recording)
+        .expect("analysis runs");
+    (report, sim.truth)
+}
+
+/// Cadence within 1 spm of truth for every placement alone, across 150–200 spm, with noise,
+/// bias and random mounting.
+#[test]
+fn cadence_within_one_spm_for_every_placement_and_cadence() {
+    let mut worst = (0.0_f64, String::new());
+    for (k, placement) in Placement::ALL.into_iter().enumerate() {
+        for (j, cadence) in [150.0, 165.0, 185.0, 200.0].into_iter().enumerate() {
+            let config = SimConfig {
+                seed: 100 + (k * 10 + j) as u64,
+                duration_s: 40.0,
+                placements: vec![placement],
+                cadence_spm: cadence,
+                mounting: Mounting::Random,
+                acc_noise_mps2: 0.1,
+                gyr_noise_radps: 0.01,
+                ..SimConfig::default()
+            };
+            let (report, truth) = run(&config);
+            let truth_cadence = truth.summary.cadence_spm.expect("truth has a cadence");
+            let got = report.summary.cadence_spm.unwrap_or_else(|| {
+                panic!("{placement} at {cadence}: no cadence ({:?})", report.bouts)
+            });
+            let err = (got - truth_cadence).abs();
+            if err > worst.0 {
+                worst = (err, format!("{placement} at {cadence} spm"));
+            }
+            assert!(
+                err <= 1.0,
+                "{placement} at {cadence} spm: got {got:.2}, truth {truth_cadence:.2}"
+            );
+            let fft = report.summary.cadence_fft_spm.expect("spectrum cadence");
+            assert!(
+                (fft - truth_cadence).abs() <= 2.0,
+                "{placement} at {cadence}: spectrum {fft:.2}"
+            );
+        }
+    }
+    eprintln!("worst cadence error {:.2} spm ({})", worst.0, worst.1);
+}
+
+#[test]
+fn every_sensor_of_a_multi_sensor_run_agrees() {
+    let config = SimConfig {
+        seed: 7,
+        duration_s: 60.0,
+        placements: Placement::ALL.to_vec(),
+        cadence_spm: 172.0,
+        ..SimConfig::default()
+    };
+    let (report, truth) = run(&config);
+    let t = truth.summary.cadence_spm.unwrap();
+    assert_eq!(report.summary.cadence_by_placement.len(), 8);
+    for (p, c) in &report.summary.cadence_by_placement {
+        assert!((c - t).abs() <= 1.0, "{p}: {c:.2} vs {t:.2}");
+    }
+}
+
+#[test]
+fn standing_and_walking_are_not_running() {
+    let config = SimConfig {
+        seed: 21,
+        duration_s: 40.0,
+        standing_s: 5.0,
+        walking_s: 12.0,
+        placements: vec![Placement::Pelvis],
+        ..SimConfig::default()
+    };
+    let (report, truth) = run(&config);
+    // The simulator ramps cadence and speed over 2 s inside the walking parts, and bouts
+    // are read in 4 s windows: each edge of the running bout may sit up to 3 s off.
+    let truth_run = truth
+        .bouts
+        .iter()
+        .find(|b| format!("{:?}", b.activity).eq_ignore_ascii_case("running"))
+        .unwrap();
+    let runs: Vec<_> = report
+        .bouts
+        .iter()
+        .filter(|b| b.activity == Activity::Running)
+        .collect();
+    assert_eq!(runs.len(), 1, "{:?}", report.bouts);
+    assert!(
+        (runs[0].start_s - truth_run.start_s).abs() <= 3.0
+            && (runs[0].end_s - truth_run.end_s).abs() <= 3.0,
+        "running {:?} vs truth {:?}",
+        runs[0],
+        truth_run
+    );
+    assert_eq!(
+        report.bouts.first().map(|b| b.activity),
+        Some(Activity::Standing),
+        "{:?}",
+        report.bouts
+    );
+    assert_eq!(
+        report.bouts.last().map(|b| b.activity),
+        Some(Activity::Standing),
+        "{:?}",
+        report.bouts
+    );
+    assert!(
+        report.bouts.iter().any(|b| b.activity == Activity::Walking),
+        "{:?}",
+        report.bouts
+    );
+    // no running step is reported inside the standing stretches
+    for s in report
+        .steps
+        .iter()
+        .filter(|s| s.activity == Activity::Running)
+    {
+        assert!(
+            s.initial_contact_s > truth_run.start_s - 3.0
+                && s.initial_contact_s < truth_run.end_s + 3.0,
+            "running step at {}",
+            s.initial_contact_s
+        );
+    }
+}
+
+#[test]
+fn pelvis_contact_and_flight_are_close_to_truth() {
+    let config = SimConfig {
+        seed: 5,
+        duration_s: 60.0,
+        placements: vec![Placement::Pelvis],
+        strike_angle_deg: 2.0,
+        ..SimConfig::default()
+    };
+    let (report, truth) = run(&config);
+    let (got, want) = (
+        report.summary.ground_contact_ms.unwrap(),
+        truth.summary.ground_contact_ms.unwrap(),
+    );
+    // issue-2 level: the threshold method is within 30 ms; see the step-event work for more
+    assert!(
+        (got - want).abs() < 30.0,
+        "contact {got:.1} vs {want:.1} ms"
+    );
+}
