@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::events::EventConfig;
 use crate::metrics::MetricsConfig;
 use crate::recording::{Recording, Segment, Warning};
-use crate::report::{InputInfo, Report, SCHEMA_VERSION, Summary, Unavailable};
+use crate::report::{InputInfo, Report, SCHEMA_VERSION, Unavailable};
 
 /// Settings of every stage, with defaults.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -34,7 +34,7 @@ impl AnalysisConfig {
         let bouts = self.bouts.process(recording, &norms);
         let contacts = self.events.process(recording, &aligned, &bouts)?;
         let metrics = self.metrics.process(recording, &aligned, &bouts, &contacts);
-        let t = metrics.timing;
+        let t = &metrics.summary;
 
         let mut warnings = recording.warnings.clone();
         let mut unavailable = Vec::new();
@@ -95,19 +95,7 @@ impl AnalysisConfig {
             runform_version: env!("CARGO_PKG_VERSION").to_string(),
             input: InputInfo::of(recording),
             bouts,
-            summary: Summary {
-                cadence_spm: t.cadence_spm,
-                cadence_fft_spm: t.cadence_fft_spm,
-                cadence_by_placement: t.cadence_by_placement,
-                ground_contact_ms: t.ground_contact_ms,
-                flight_ms: t.flight_ms,
-                duty_factor: t.duty_factor,
-                foot_strike: None,
-                trunk_rotation_deg: None,
-                running_s: t.running_s,
-                running_steps: t.running_steps,
-                step_source: t.step_source,
-            },
+            summary: metrics.summary,
             segments: metrics.segments,
             steps: metrics.steps,
             faults: Vec::new(),

@@ -9,6 +9,21 @@
 //! exact truth for tests and demos.
 //!
 //! The library never prints: reports go to a writer the caller hands over.
+//!
+//! ```
+//! use runform::simulate::{SimConfig, simulate};
+//! use runform::{AnalysisConfig, Frame, Placement};
+//!
+//! // a minute of a simulated runner at 176 steps/min, sacrum sensor only
+//! let config = SimConfig { cadence_spm: 176.0, placements: vec![Placement::Pelvis], ..SimConfig::default() };
+//! let sim = simulate(&config)?;
+//! assert_eq!(sim.recording.frame, Frame::Body);
+//! let report = AnalysisConfig::default().process(&sim.recording)?;
+//! let cadence = report.summary.cadence_spm.unwrap();
+//! assert!((cadence - sim.truth.summary.cadence_spm.unwrap()).abs() < 1.0);
+//! report.write_text(std::io::sink())?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![warn(missing_docs)]
 
 pub mod alignment;

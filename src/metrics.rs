@@ -51,12 +51,24 @@ pub struct TimeSegment {
     pub ground_contact_ms: Option<f64>,
 }
 
-/// Run-level timing.
+/// Foot-strike summary.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Timing {
-    /// Cadence over running steps, steps/min (both legs).
+pub struct FootStrike {
+    /// `rearfoot`, `midfoot` or `forefoot`: the most common.
+    pub pattern: String,
+    /// Share of steps per pattern, %.
+    pub share_pct: BTreeMap<String, f64>,
+    /// Mean strike angle, degrees (positive = toes up).
+    pub angle_deg: Option<f64>,
+}
+
+/// Run-level numbers: every field is over running steps, `None` (`null`) when the
+/// sensors present cannot give it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Steps per minute, both legs.
     pub cadence_spm: Option<f64>,
-    /// Cadence from the dominant frequency of the step rhythm (FFT), steps/min.
+    /// Cadence from the step rhythm's spectrum (cross-check), steps/min.
     pub cadence_fft_spm: Option<f64>,
     /// Cadence each sensor gives on its own, steps/min.
     pub cadence_by_placement: BTreeMap<Placement, f64>,
@@ -66,11 +78,15 @@ pub struct Timing {
     pub flight_ms: Option<f64>,
     /// Contact share of the stride.
     pub duty_factor: Option<f64>,
-    /// Running steps counted.
-    pub running_steps: usize,
+    /// Foot strike pattern and angle.
+    pub foot_strike: Option<FootStrike>,
+    /// Trunk transverse rotation per stride, peak-to-peak, degrees.
+    pub trunk_rotation_deg: Option<f64>,
     /// Time spent running, s.
     pub running_s: f64,
-    /// The sensor the steps come from.
+    /// Running steps counted.
+    pub running_steps: usize,
+    /// Sensor the steps come from.
     pub step_source: Option<Placement>,
 }
 
@@ -92,8 +108,8 @@ impl Default for MetricsConfig {
 pub struct Metrics {
     /// Steps of the chosen source.
     pub steps: Vec<Step>,
-    /// Run-level timing.
-    pub timing: Timing,
+    /// Run-level numbers.
+    pub summary: Summary,
     /// Cadence over time.
     pub segments: Vec<TimeSegment>,
 }
@@ -218,7 +234,7 @@ impl MetricsConfig {
         let Some((source, one_leg, placement)) = choose_source(contacts) else {
             return Metrics {
                 steps: Vec::new(),
-                timing: empty_timing(running_s),
+                summary: empty_summary(running_s),
                 segments: Vec::new(),
             };
         };
@@ -248,13 +264,15 @@ impl MetricsConfig {
             .and_then(|i| fft_cadence(recording, &aligned[i], placement.segment(), bouts));
         let segments = self.segments(&steps, bouts);
         Metrics {
-            timing: Timing {
+            summary: Summary {
                 cadence_spm: cadence,
                 cadence_fft_spm,
                 cadence_by_placement,
                 ground_contact_ms,
                 flight_ms,
                 duty_factor,
+                foot_strike: None,
+                trunk_rotation_deg: None,
                 running_steps: running.len(),
                 running_s,
                 step_source: Some(placement),
@@ -289,14 +307,16 @@ impl MetricsConfig {
     }
 }
 
-fn empty_timing(running_s: f64) -> Timing {
-    Timing {
+fn empty_summary(running_s: f64) -> Summary {
+    Summary {
         cadence_spm: None,
         cadence_fft_spm: None,
         cadence_by_placement: BTreeMap::new(),
         ground_contact_ms: None,
         flight_ms: None,
         duty_factor: None,
+        foot_strike: None,
+        trunk_rotation_deg: None,
         running_steps: 0,
         running_s,
         step_source: None,

@@ -5,7 +5,7 @@
 //! in `unavailable` saying why; nothing is made up. Units are in the key names.
 
 use crate::bouts::{Activity, Bout};
-use crate::metrics::{Step, TimeSegment};
+use crate::metrics::{Step, Summary, TimeSegment};
 use crate::recording::{Frame, InputUnits, Placement, Recording, Warning};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -66,44 +66,6 @@ impl InputInfo {
                 .collect(),
         }
     }
-}
-
-/// Foot-strike summary.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FootStrike {
-    /// `rearfoot`, `midfoot` or `forefoot`: the most common.
-    pub pattern: String,
-    /// Share of steps per pattern, %.
-    pub share_pct: BTreeMap<String, f64>,
-    /// Mean strike angle, degrees (positive = toes up).
-    pub angle_deg: Option<f64>,
-}
-
-/// Run-level numbers. Every field is over running steps; `null` when not measurable.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Summary {
-    /// Steps per minute, both legs.
-    pub cadence_spm: Option<f64>,
-    /// Cadence from the step rhythm's spectrum (cross-check), steps/min.
-    pub cadence_fft_spm: Option<f64>,
-    /// Cadence each sensor gives on its own, steps/min.
-    pub cadence_by_placement: BTreeMap<Placement, f64>,
-    /// Mean ground contact time, ms.
-    pub ground_contact_ms: Option<f64>,
-    /// Mean flight time, ms.
-    pub flight_ms: Option<f64>,
-    /// Contact share of the stride.
-    pub duty_factor: Option<f64>,
-    /// Foot strike pattern and angle.
-    pub foot_strike: Option<FootStrike>,
-    /// Trunk transverse rotation per stride, peak-to-peak, degrees.
-    pub trunk_rotation_deg: Option<f64>,
-    /// Time spent running, s.
-    pub running_s: f64,
-    /// Running steps counted.
-    pub running_steps: usize,
-    /// Sensor the steps come from.
-    pub step_source: Option<Placement>,
 }
 
 /// A metric that could not be given, and why.
