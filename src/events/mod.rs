@@ -7,14 +7,20 @@
 //!   rises above 1 g in stance. Each stance is one bump of the low-passed signal; IC is
 //!   where the signal rises through `contact_g` before the bump, TO where it falls
 //!   through it after. Without a flight phase (walking) IC is the steepest rise before
-//!   the bump and TO is not given. Side is not told apart (`unknown`).
-//! - **Foot, shank** (acceleration magnitude, g): one impact per stride, followed stride by
-//!   stride at the bout's rhythm; IC is the start of the impact's rise. One sensor sees
-//!   every other step.
+//!   the bump and TO is not given. Side comes from the sideways push of each stance
+//!   ([`side`]).
+//! - **Foot with a gyroscope** ([`foot`]): the sagittal angular velocity gives IC (the
+//!   impact after the mid-swing rotation) and TO (the push-off rotation about the toes).
+//! - **Foot without a gyroscope, shank** (acceleration magnitude, g): one impact per
+//!   stride, followed stride by stride at the bout's rhythm; IC is the start of the
+//!   impact's rise, no TO. One sensor sees every other step.
 //! - **Wrist**: one bump of the magnitude per step; IC at the bump, approximate.
 //!
 //! Physiological limits reject impossible events: steps closer than 0.6 of the bout's
 //! step period are merged into the stronger one.
+
+mod foot;
+pub mod side;
 
 use crate::alignment::Aligned;
 use crate::bouts::{Activity, Bout};
@@ -61,6 +67,11 @@ pub struct EventConfig {
     pub signal_cutoff_hz: f64,
     /// Steps closer than this share of the step period are not separate steps.
     pub min_step_share: f64,
+    /// Foot with a gyroscope: the impact that marks IC is searched from this long before
+    /// the minimum of the sagittal angular velocity after the swing, s (gaitmap: 80 ms).
+    pub foot_ic_before_s: f64,
+    /// ... to this long after it, s (gaitmap: 50 ms).
+    pub foot_ic_after_s: f64,
 }
 
 impl Default for EventConfig {
@@ -69,6 +80,8 @@ impl Default for EventConfig {
             contact_g: 0.15,
             signal_cutoff_hz: 20.0,
             min_step_share: 0.6,
+            foot_ic_before_s: 0.08,
+            foot_ic_after_s: 0.05,
         }
     }
 }
@@ -112,6 +125,14 @@ impl EventConfig {
                     Segment::Pelvis | Segment::Trunk => {
                         self.trunk_contacts(&signal[i0..i1], rate, period, step_hz)?
                     }
+                    Segment::Foot if stream.gyr_radps.is_some() => {
+                        let gyr = stream
+                            .gyr_radps
+                            .as_ref()
+                            .map(|g| (i0..i1.min(g.len())).map(|i| g.at(i)).collect::<Vec<_>>());
+                        let gyr = gyr.unwrap_or_default();
+                        self.foot_gyro_contacts(&al.norm_g[i0..i1], &gyr, rate, period)?
+                    }
                     Segment::Foot | Segment::Shank => {
                         self.leg_contacts(&signal[i0..i1], rate, period)?
                     }
@@ -128,6 +149,13 @@ impl EventConfig {
                     activity: bout.activity,
                     bout: b,
                 }));
+            }
+            // Braking tells the sign of a sensor-frame pelvis's horizontal axes; a trunk
+            // pitches forward at each landing, which hides it there.
+            if segment == Segment::Pelvis
+                || (segment == Segment::Trunk && al.axes.forward_sign_known)
+            {
+                side::assign_sides(&mut contacts, al, rate, recording.start_s);
             }
             out.push(StreamContacts {
                 placement: stream.placement,

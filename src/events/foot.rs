@@ -1,0 +1,223 @@
+//! Foot-mounted IMU events from the gyroscope: initial contact (IC) and toe-off (TO).
+//!
+//! The standard foot-IMU method (Falbriard et al. 2018 for running, Rampp et al. 2014 /
+//! gaitmap for walking), on the **sagittal angular velocity** `ω` of the foot, rad/s.
+//!
+//! - **Axis**: the sensor's axes are not known, so the sagittal axis is the principal
+//!   axis (largest variance) of the gyroscope over the bout: the foot turns mostly in its
+//!   pitch plane.
+//! - **Sign**: `ω` is made positive for the mid-swing rotation (toes coming up, pitch
+//!   positive = toes up). The lobe that leaves the quiet stance (heel-off, push-off about
+//!   the toes) turns the other way, so the sign is chosen so that the first strong
+//!   rotation after each stance (the gyroscope energy minimum) is negative. The size of
+//!   the lobes does not decide it: on real walking feet the push-off peak can exceed the
+//!   mid-swing peak.
+//! - **Anchors**: one stance per stride at the minimum of the low-passed gyroscope energy
+//!   `|ω|²`, stepped stride by stride (0.7–1.3 strides apart); the mid-swing peaks are the
+//!   maxima of `ω` 0.2–0.8 strides before and after it.
+//! - **IC**: Rampp's candidate, the minimum of `ω` between its steepest descent after the
+//!   mid-swing peak and the steepest ascent that follows; then the impact: IC is the start
+//!   (last local minimum) of the steepest rise of the acceleration magnitude within
+//!   `foot_ic_before_s`/`foot_ic_after_s` of the candidate.
+//! - **TO**: the push-off minimum of `ω` between the stance and the next mid-swing peak
+//!   (Falbriard's feature), refined to the start of the steepest rise of the acceleration
+//!   magnitude within −10/+40 ms of it (the foot leaving the ground; in the simulator and
+//!   on gaitmap's walking data the magnitude has a sharp minimum there).
+//!
+//! Times are seconds from the start of the given slice; acceleration magnitude in g.
+
+use super::EventConfig;
+use crate::dsp::Butterworth;
+use crate::error::Result;
+use nalgebra::{Matrix3, SymmetricEigen, Vector3};
+
+/// Low-pass cutoff of the gyroscope energy that marks the stance, Hz.
+const ENERGY_CUTOFF_HZ: f64 = 10.0;
+/// A rotation is strong above this share of the 98th percentile of `|ω|`.
+const STRONG_SHARE: f64 = 0.25;
+/// TO refinement window around the `ω` minimum, s (before, after).
+const TO_WINDOW_S: (f64, f64) = (0.01, 0.04);
+
+/// The sagittal angular velocity of `gyr_radps`, rad/s, positive in mid-swing (see the
+/// module header), low-passed by `lp_cutoff_hz`.
+pub(super) fn sagittal_radps(
+    gyr_radps: &[Vector3<f64>],
+    rate: f64,
+    stride_s: f64,
+    lp_cutoff_hz: f64,
+) -> Result<Vec<f64>> {
+    let n = gyr_radps.len().max(1) as f64;
+    let mean = gyr_radps.iter().fold(Vector3::zeros(), |s, v| s + v) / n;
+    let cov = gyr_radps.iter().fold(Matrix3::zeros(), |c, v| {
+        let d = v - mean;
+        c + d * d.transpose()
+    });
+    let eig = SymmetricEigen::new(cov);
+    let axis = eig.eigenvectors.column(eig.eigenvalues.imax()).into_owned();
+    let raw: Vec<f64> = gyr_radps.iter().map(|v| v.dot(&axis)).collect();
+    let mut omega = Butterworth::low_pass(2, lp_cutoff_hz.min(0.45 * rate), rate)?.filtfilt(&raw);
+    let stances = stances(gyr_radps, rate, stride_s)?;
+    let mut abs: Vec<f64> = omega.iter().map(|w| w.abs()).collect();
+    abs.sort_by(f64::total_cmp);
+    let thr = STRONG_SHARE * abs.get(abs.len() * 98 / 100).copied().unwrap_or(0.0);
+    let vote: f64 = stances
+        .iter()
+        .filter_map(|&k| omega[k..].iter().find(|w| w.abs() >= thr))
+        .map(|w| w.signum())
+        .sum();
+    if vote > 0.0 {
+        omega.iter_mut().for_each(|w| *w = -*w);
+    }
+    Ok(omega)
+}
+
+/// One stance per stride: minima of the low-passed gyroscope energy, stride by stride.
+fn stances(gyr_radps: &[Vector3<f64>], rate: f64, stride_s: f64) -> Result<Vec<usize>> {
+    let energy: Vec<f64> = gyr_radps.iter().map(|v| v.norm_squared()).collect();
+    let e = Butterworth::low_pass(2, ENERGY_CUTOFF_HZ.min(0.45 * rate), rate)?.filtfilt(&energy);
+    let neg: Vec<f64> = e.iter().map(|x| -x).collect();
+    Ok(stride_walk(&neg, stride_s * rate))
+}
+
+/// Maxima of `x`, the first within one stride, each next 0.7–1.3 strides after the last.
+fn stride_walk(x: &[f64], stride: f64) -> Vec<usize> {
+    let n = x.len();
+    let argmax = |lo: usize, hi: usize| (lo..hi.min(n)).max_by(|&a, &b| x[a].total_cmp(&x[b]));
+    let Some(first) = argmax(0, stride.ceil() as usize) else {
+        return Vec::new();
+    };
+    let mut out = vec![first];
+    loop {
+        let last = out[out.len() - 1] as f64;
+        let (lo, hi) = (
+            (last + 0.7 * stride) as usize,
+            (last + 1.3 * stride).ceil() as usize,
+        );
+        if hi > n {
+            break;
+        }
+        match argmax(lo, hi) {
+            Some(p) => out.push(p),
+            None => break,
+        }
+    }
+    out
+}
+
+/// Start of the steepest rise of `acc_g` within `lo..hi`: the last local minimum before it.
+fn start_of_rise(acc_g: &[f64], lo: usize, hi: usize) -> Option<usize> {
+    let lo = lo.max(1);
+    let j = (lo..hi.min(acc_g.len()))
+        .max_by(|&a, &b| (acc_g[a] - acc_g[a - 1]).total_cmp(&(acc_g[b] - acc_g[b - 1])))?;
+    let mut s = j - 1;
+    while s > lo && acc_g[s - 1] <= acc_g[s] {
+        s -= 1;
+    }
+    Some(s)
+}
+
+fn arg_by(lo: usize, hi: usize, f: impl Fn(usize) -> f64) -> Option<usize> {
+    (lo..hi).min_by(|&a, &b| f(a).total_cmp(&f(b)))
+}
+
+impl EventConfig {
+    /// IC and TO of one foot over one bout; `acc_g` is the acceleration magnitude in g,
+    /// `gyr_radps` the gyroscope, `stride_s` the bout's stride period. Times in s from the
+    /// slice start.
+    pub(super) fn foot_gyro_contacts(
+        &self,
+        acc_g: &[f64],
+        gyr_radps: &[Vector3<f64>],
+        rate: f64,
+        stride_s: f64,
+    ) -> Result<Vec<(f64, Option<f64>)>> {
+        let n = acc_g.len().min(gyr_radps.len());
+        if n < 8 {
+            return Ok(Vec::new());
+        }
+        let omega = sagittal_radps(&gyr_radps[..n], rate, stride_s, self.signal_cutoff_hz)?;
+        let slope: Vec<f64> = (0..n)
+            .map(|i| omega[(i + 1).min(n - 1)] - omega[i.saturating_sub(1)])
+            .collect();
+        let s = stride_s * rate;
+        let at = |f: f64| (f * s) as usize;
+        let secs = |x: f64| (x * rate).round() as usize;
+        let mut out = Vec::new();
+        for q in stances(&gyr_radps[..n], rate, stride_s)? {
+            // IC: between the previous mid-swing peak and this stance
+            let ic = (q >= at(0.8)).then(|| {
+                let peak = arg_by(q - at(0.8), q - at(0.2), |i| -omega[i])?;
+                let descent = arg_by(peak, q, |i| slope[i])?;
+                let ascent = arg_by(descent, q, |i| -slope[i]).unwrap_or(descent);
+                let cand = arg_by(descent, ascent + 1, |i| omega[i])?;
+                let lo = cand.saturating_sub(secs(self.foot_ic_before_s)).max(peak);
+                let hi = (cand + secs(self.foot_ic_after_s)).min(q);
+                start_of_rise(acc_g, lo, hi)
+            });
+            let Some(Some(ic)) = ic else { continue };
+            // TO: the push-off minimum before the next mid-swing peak
+            let to = (q + at(0.8) < n)
+                .then(|| {
+                    let peak = arg_by(q + at(0.2), q + at(0.8), |i| -omega[i])?;
+                    let cand = arg_by(q, peak, |i| omega[i])?;
+                    let lo = cand.saturating_sub(secs(TO_WINDOW_S.0)).max(q);
+                    let hi = (cand + secs(TO_WINDOW_S.1)).min(peak);
+                    start_of_rise(acc_g, lo, hi).or(Some(cand))
+                })
+                .flatten();
+            out.push((ic as f64 / rate, to.map(|t| t as f64 / rate)));
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn start_of_rise_is_the_last_minimum_before_the_steepest_rise() {
+        let acc = [1.0, 1.2, 0.9, 0.8, 0.7, 0.9, 3.0, 6.0, 2.0, 1.0];
+        assert_eq!(start_of_rise(&acc, 0, acc.len()), Some(4));
+    }
+
+    #[test]
+    fn stride_walk_keeps_one_peak_per_stride() {
+        let x: Vec<f64> = (0..100)
+            .map(|i| {
+                if i % 20 == 7 {
+                    5.0
+                } else {
+                    (i % 3) as f64 * 0.1
+                }
+            })
+            .collect();
+        assert_eq!(stride_walk(&x, 20.0), vec![7, 27, 47, 67, 87]);
+    }
+
+    /// A synthetic foot about sensor y, written as `−ω`: quiet stance, a push-off lobe
+    /// (peak −10 rad/s) then a wider but lower swing lobe (+6 rad/s).
+    #[test]
+    fn sagittal_sign_makes_the_lobe_after_stance_negative() {
+        let rate = 200.0;
+        let stride_s = 0.7;
+        let gyr: Vec<Vector3<f64>> = (0..(10.0 * rate) as usize)
+            .map(|i| {
+                let ph = (i as f64 / rate) % stride_s;
+                let w = if (0.2..0.35).contains(&ph) {
+                    -10.0 * (std::f64::consts::PI * (ph - 0.2) / 0.15).sin()
+                } else if (0.35..0.65).contains(&ph) {
+                    6.0 * (std::f64::consts::PI * (ph - 0.35) / 0.3).sin()
+                } else {
+                    0.0
+                };
+                Vector3::new(0.01 * w, -w, 0.0)
+            })
+            .collect();
+        let omega = sagittal_radps(&gyr, rate, stride_s, 20.0).unwrap();
+        // mid-swing (0.5 of the stride) positive, push-off (0.275) negative
+        let i = (3.0 * stride_s * rate) as usize;
+        assert!(omega[i + (0.5 * rate) as usize] > 4.0);
+        assert!(omega[i + (0.275 * rate) as usize] < -8.0);
+    }
+}

@@ -1,0 +1,163 @@
+//! Foot-IMU events from the gyroscope (`events::foot`): IC and TO per step against the
+//! simulator's truth, and gaitmap's walking recording against gaitmap's own events.
+
+use runform::io::{ReadOptions, read_path};
+use runform::recording::{Frame, Side};
+use runform::simulate::{Mounting, SimConfig, simulate};
+use runform::{AnalysisConfig, Placement};
+use serde_json::Value;
+use std::path::PathBuf;
+
+/// Signed errors (detected − truth, s) of every truth time, matched to the nearest
+/// detected time of the same side.
+fn errors(truth: &[(Side, f64)], found: &[(Side, f64)]) -> Vec<f64> {
+    truth
+        .iter()
+        .filter_map(|&(side, t)| {
+            found
+                .iter()
+                .filter(|f| f.0 == side)
+                .map(|f| f.1 - t)
+                .min_by(|a, b| a.abs().total_cmp(&b.abs()))
+        })
+        .collect()
+}
+
+fn mae_ms(e: &[f64]) -> f64 {
+    1000.0 * e.iter().map(|x| x.abs()).sum::<f64>() / e.len() as f64
+}
+
+fn bias_ms(e: &[f64]) -> f64 {
+    1000.0 * e.iter().sum::<f64>() / e.len() as f64
+}
+
+#[test]
+fn foot_gyro_events_match_the_simulated_truth_across_cadence_and_contact() {
+    let mut all_ic = Vec::new();
+    let mut all_to = Vec::new();
+    for (seed, cadence, contact) in [
+        (1, 150.0, 320.0),
+        (2, 165.0, 280.0),
+        (3, 180.0, 240.0),
+        (4, 200.0, 180.0),
+    ] {
+        let cfg = SimConfig {
+            seed,
+            duration_s: 30.0,
+            placements: vec![Placement::LeftFoot, Placement::RightFoot],
+            cadence_spm: cadence,
+            contact_ms: contact,
+            mounting: Mounting::Random,
+            ..SimConfig::default()
+        };
+        let sim = simulate(&cfg).unwrap();
+        let report = AnalysisConfig::default().process(&sim.recording).unwrap();
+        let steps: Vec<_> = sim.truth.steps.iter().collect();
+        // the first and last two steps of each foot may be cut by the bout's edges
+        let inner = &steps[4..steps.len() - 4];
+        let truth_ic: Vec<_> = inner
+            .iter()
+            .map(|s| (s.side, s.initial_contact_s))
+            .collect();
+        let truth_to: Vec<_> = inner.iter().map(|s| (s.side, s.toe_off_s)).collect();
+        let found_ic: Vec<_> = report
+            .steps
+            .iter()
+            .map(|s| (s.side, s.initial_contact_s))
+            .collect();
+        let found_to: Vec<_> = report
+            .steps
+            .iter()
+            .filter_map(|s| s.toe_off_s.map(|t| (s.side, t)))
+            .collect();
+        let (ic, to) = (errors(&truth_ic, &found_ic), errors(&truth_to, &found_to));
+        eprintln!(
+            "{cadence} spm, {contact} ms: IC MAE {:.1} ms bias {:+.1} ms; TO MAE {:.1} ms bias {:+.1} ms; {} steps",
+            mae_ms(&ic),
+            bias_ms(&ic),
+            mae_ms(&to),
+            bias_ms(&to),
+            ic.len()
+        );
+        assert_eq!(ic.len(), truth_ic.len());
+        assert!(mae_ms(&ic) < 5.0, "IC MAE {} ms", mae_ms(&ic));
+        assert!(mae_ms(&to) < 10.0, "TO MAE {} ms", mae_ms(&to));
+        all_ic.extend(ic);
+        all_to.extend(to);
+    }
+    // nearly every step within the tolerance, not only on average
+    let share =
+        |e: &[f64], tol: f64| e.iter().filter(|x| x.abs() <= tol).count() as f64 / e.len() as f64;
+    assert!(share(&all_ic, 0.005) > 0.95, "{}", share(&all_ic, 0.005));
+    assert!(share(&all_to, 0.010) > 0.95, "{}", share(&all_to, 0.010));
+}
+
+fn data_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("RUNFORM_REAL_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/real"));
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "SKIPPED: real recordings not found at {} (set RUNFORM_REAL_DATA)",
+            dir.display()
+        );
+        None
+    }
+}
+
+#[test]
+fn gaitmap_walk_initial_contacts_match_gaitmaps_own() {
+    let Some(dir) = data_dir() else { return };
+    let path = dir.join("gaitmap-foot-walk/walk-2x20m.csv");
+    let peer_path = dir.join("gaitmap-foot-walk/walk-2x20m.peer-events.json");
+    if !path.is_file() || !peer_path.is_file() {
+        eprintln!("SKIPPED: {} not found", path.display());
+        return;
+    }
+    let options = ReadOptions {
+        frame: Frame::Sensor,
+        ..ReadOptions::default()
+    };
+    let recording = read_path(&path, &options).unwrap();
+    let report = AnalysisConfig::default().process(&recording).unwrap();
+    let peer: Value = serde_json::from_str(&std::fs::read_to_string(&peer_path).unwrap()).unwrap();
+    let mut peer_ic = Vec::new();
+    let mut peer_tc = Vec::new();
+    for (name, side) in [("left", Side::Left), ("right", Side::Right)] {
+        for s in peer["strides"][name].as_array().unwrap() {
+            peer_ic.push((side, s["ic"].as_f64().unwrap()));
+            peer_tc.push((side, s["tc"].as_f64().unwrap()));
+        }
+    }
+    let ours_ic: Vec<_> = report
+        .steps
+        .iter()
+        .map(|s| (s.side, s.initial_contact_s))
+        .collect();
+    let ours_to: Vec<_> = report
+        .steps
+        .iter()
+        .filter_map(|s| s.toe_off_s.map(|t| (s.side, t)))
+        .collect();
+    let (ic, to) = (errors(&peer_ic, &ours_ic), errors(&peer_tc, &ours_to));
+    // every one of gaitmap's contacts has one of ours near it
+    let missed = ic.iter().filter(|e| e.abs() > 0.1).count();
+    let ic: Vec<f64> = ic.into_iter().filter(|e| e.abs() <= 0.1).collect();
+    let to: Vec<f64> = to.into_iter().filter(|e| e.abs() <= 0.1).collect();
+    eprintln!(
+        "gaitmap walk: IC MAE {:.1} ms bias {:+.1} ms ({} matched, {missed} missed); TO vs tc MAE {:.1} ms bias {:+.1} ms",
+        mae_ms(&ic),
+        bias_ms(&ic),
+        ic.len(),
+        mae_ms(&to),
+        bias_ms(&to)
+    );
+    assert!(
+        missed <= 2,
+        "{missed} of gaitmap's contacts have none of ours"
+    );
+    assert!(mae_ms(&ic) < 25.0, "IC MAE {} ms", mae_ms(&ic));
+    assert!(mae_ms(&to) < 15.0, "TO MAE {} ms", mae_ms(&to));
+}
