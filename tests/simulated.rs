@@ -160,3 +160,75 @@ fn pelvis_contact_and_flight_are_close_to_truth() {
         "contact {got:.1} vs {want:.1} ms"
     );
 }
+
+/// Share of the truth's running steps whose nearest reported step (within 50 ms) has the
+/// same side.
+fn side_share(report: &Report, truth: &runform::simulate::Truth) -> f64 {
+    let (mut ok, mut n) = (0, 0);
+    for t in truth
+        .steps
+        .iter()
+        .filter(|s| format!("{:?}", s.activity).eq_ignore_ascii_case("running"))
+    {
+        let nearest = report.steps.iter().min_by(|a, b| {
+            (a.initial_contact_s - t.initial_contact_s)
+                .abs()
+                .total_cmp(&(b.initial_contact_s - t.initial_contact_s).abs())
+        });
+        if let Some(s) =
+            nearest.filter(|s| (s.initial_contact_s - t.initial_contact_s).abs() < 0.05)
+        {
+            n += 1;
+            if s.side.as_str() == format!("{:?}", t.side).to_lowercase() {
+                ok += 1;
+            }
+        }
+    }
+    assert!(n > 50, "only {n} steps matched");
+    ok as f64 / n as f64
+}
+
+#[test]
+fn pelvis_tells_left_from_right() {
+    for (seed, mounting) in [
+        (31, Mounting::Aligned),
+        (32, Mounting::Random),
+        (33, Mounting::Random),
+    ] {
+        for cadence in [155.0, 185.0] {
+            let config = SimConfig {
+                seed,
+                duration_s: 40.0,
+                cadence_spm: cadence,
+                placements: vec![Placement::Pelvis],
+                mounting,
+                ..SimConfig::default()
+            };
+            let (report, truth) = run(&config);
+            let share = side_share(&report, &truth);
+            assert!(
+                share >= 0.98,
+                "seed {seed} {mounting:?} {cadence}: {:.1}% of sides right",
+                share * 100.0
+            );
+        }
+    }
+}
+
+#[test]
+fn two_feet_give_contact_time_and_sides() {
+    let config = SimConfig {
+        seed: 41,
+        duration_s: 60.0,
+        placements: vec![Placement::LeftFoot, Placement::RightFoot],
+        mounting: Mounting::Random,
+        ..SimConfig::default()
+    };
+    let (report, truth) = run(&config);
+    let (got, want) = (
+        report.summary.ground_contact_ms.unwrap(),
+        truth.summary.ground_contact_ms.unwrap(),
+    );
+    assert!((got - want).abs() < 5.0, "contact {got:.1} vs {want:.1} ms");
+    assert!(side_share(&report, &truth) >= 0.99);
+}
