@@ -70,14 +70,15 @@ impl AnalysisConfig {
         }
         if t.ground_contact_ms.is_none() {
             let trunk_borne = t
-                .step_source
+                .step_sources
+                .first()
                 .is_some_and(|p| matches!(p.segment(), Segment::Pelvis | Segment::Trunk));
             missing(
                 "ground_contact_ms",
                 if trunk_borne {
                     "no flight phase found at the pelvis or trunk"
                 } else {
-                    "toe-off from a foot, shank or wrist sensor is not measured by this version"
+                    "toe-off needs a gyroscope on the foot, or a pelvis or trunk sensor (shank and wrist toe-off are not measured by this version)"
                 },
             );
         }

@@ -86,8 +86,8 @@ pub struct Summary {
     pub running_s: f64,
     /// Running steps counted.
     pub running_steps: usize,
-    /// Sensor the steps come from.
-    pub step_source: Option<Placement>,
+    /// Sensors the steps come from (both feet together, or one sensor).
+    pub step_sources: Vec<Placement>,
 }
 
 /// Settings of the metric stage.
@@ -116,15 +116,15 @@ pub struct Metrics {
 
 /// Which sensors' contacts make the step list: both feet, then pelvis, trunk, both shanks,
 /// one foot, one shank, a wrist.
-fn choose_source(contacts: &[StreamContacts]) -> Option<(Vec<Contact>, bool, Placement)> {
+fn choose_source(contacts: &[StreamContacts]) -> Option<(Vec<Contact>, bool, Vec<Placement>)> {
     let get = |p: Placement| contacts.iter().find(|c| c.placement == p);
-    let pair = |l: Placement, r: Placement| -> Option<(Vec<Contact>, bool, Placement)> {
+    let pair = |l: Placement, r: Placement| -> Option<(Vec<Contact>, bool, Vec<Placement>)> {
         let (a, b) = (get(l)?, get(r)?);
         let mut all: Vec<Contact> = a.contacts.iter().chain(&b.contacts).copied().collect();
         all.sort_by(|x, y| x.initial_contact_s.total_cmp(&y.initial_contact_s));
-        Some((all, false, l))
+        Some((all, false, vec![l, r]))
     };
-    let single = |p: Placement| get(p).map(|c| (c.contacts.clone(), c.one_leg, p));
+    let single = |p: Placement| get(p).map(|c| (c.contacts.clone(), c.one_leg, vec![p]));
     pair(Placement::LeftFoot, Placement::RightFoot)
         .or_else(|| single(Placement::Pelvis))
         .or_else(|| single(Placement::Trunk))
@@ -231,7 +231,7 @@ impl MetricsConfig {
             .filter(|b| b.activity == Activity::Running)
             .map(Bout::duration_s)
             .sum();
-        let Some((source, one_leg, placement)) = choose_source(contacts) else {
+        let Some((source, one_leg, placements)) = choose_source(contacts) else {
             return Metrics {
                 steps: Vec::new(),
                 summary: empty_summary(running_s),
@@ -259,9 +259,9 @@ impl MetricsConfig {
         let source_index = recording
             .streams
             .iter()
-            .position(|s| s.placement == placement);
+            .position(|s| s.placement == placements[0]);
         let cadence_fft_spm = source_index
-            .and_then(|i| fft_cadence(recording, &aligned[i], placement.segment(), bouts));
+            .and_then(|i| fft_cadence(recording, &aligned[i], placements[0].segment(), bouts));
         let segments = self.segments(&steps, bouts);
         Metrics {
             summary: Summary {
@@ -275,7 +275,7 @@ impl MetricsConfig {
                 trunk_rotation_deg: None,
                 running_steps: running.len(),
                 running_s,
-                step_source: Some(placement),
+                step_sources: placements.clone(),
             },
             steps,
             segments,
@@ -319,7 +319,7 @@ fn empty_summary(running_s: f64) -> Summary {
         trunk_rotation_deg: None,
         running_steps: 0,
         running_s,
-        step_source: None,
+        step_sources: Vec::new(),
     }
 }
 

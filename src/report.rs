@@ -179,7 +179,11 @@ impl Report {
             .collect();
         writeln!(out, "Activity:        {}", acts.join(", "))?;
         let s = &self.summary;
-        let source = s.step_source.map_or("none".to_string(), |p| p.to_string());
+        let source = if s.step_sources.is_empty() {
+            "none".to_string()
+        } else {
+            s.step_sources.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(" + ")
+        };
         writeln!(out, "Running steps:   {} (from {source})", s.running_steps)?;
         writeln!(
             out,
