@@ -137,6 +137,53 @@ fn choose_source(contacts: &[StreamContacts]) -> Option<(Vec<Contact>, bool, Vec
         .or_else(|| single(Placement::RightWrist))
 }
 
+/// A foot sensor knows its side: a step of the source whose side is unknown and that
+/// lands within 60 ms of one of the foot's contacts takes that side, and the steps
+/// between such matches alternate from them.
+fn fuse_sides(source: &mut [Contact], legs: &[&StreamContacts]) {
+    const MATCH_S: f64 = 0.06;
+    let mut known = vec![false; source.len()];
+    for leg in legs {
+        for c in &leg.contacts {
+            let k = source.partition_point(|s| s.initial_contact_s < c.initial_contact_s);
+            let nearest = [k.wrapping_sub(1), k]
+                .into_iter()
+                .filter(|&i| i < source.len())
+                .min_by(|&a, &b| {
+                    (source[a].initial_contact_s - c.initial_contact_s)
+                        .abs()
+                        .total_cmp(&(source[b].initial_contact_s - c.initial_contact_s).abs())
+                });
+            if let Some(i) = nearest
+                .filter(|&i| (source[i].initial_contact_s - c.initial_contact_s).abs() <= MATCH_S)
+            {
+                source[i].side = c.side;
+                known[i] = true;
+            }
+        }
+    }
+    if !known.iter().any(|&k| k) {
+        return;
+    }
+    let other = |s: Side| match s {
+        Side::Left => Side::Right,
+        Side::Right => Side::Left,
+        Side::Unknown => Side::Unknown,
+    };
+    for k in 1..source.len() {
+        if !known[k] && known[k - 1] && source[k].bout == source[k - 1].bout {
+            source[k].side = other(source[k - 1].side);
+            known[k] = true;
+        }
+    }
+    for k in (0..source.len().saturating_sub(1)).rev() {
+        if !known[k] && known[k + 1] && source[k].bout == source[k + 1].bout {
+            source[k].side = other(source[k + 1].side);
+            known[k] = true;
+        }
+    }
+}
+
 /// Steps with their intervals; intervals across bouts or outside physiological limits
 /// (0.2–1.2 s per step, or far from the bout's typical step) are left empty.
 pub fn steps_from(contacts: &[Contact], one_leg: bool) -> Vec<Step> {
@@ -226,18 +273,27 @@ impl MetricsConfig {
         bouts: &[Bout],
         contacts: &[StreamContacts],
     ) -> Metrics {
-        let running_s: f64 = bouts
+        // (a fold from +0.0: an empty float sum is -0.0)
+        let running_s = bouts
             .iter()
             .filter(|b| b.activity == Activity::Running)
             .map(Bout::duration_s)
-            .sum();
-        let Some((source, one_leg, placements)) = choose_source(contacts) else {
+            .fold(0.0, |a, b| a + b);
+        let Some((mut source, one_leg, placements)) = choose_source(contacts) else {
             return Metrics {
                 steps: Vec::new(),
                 summary: empty_summary(running_s),
                 segments: Vec::new(),
             };
         };
+        if !one_leg && source.iter().any(|c| c.side == Side::Unknown) {
+            // only legs whose events are validated to a few ms (a foot with a gyroscope)
+            let legs: Vec<&StreamContacts> = contacts
+                .iter()
+                .filter(|c| c.one_leg && c.contacts.iter().any(|e| e.toe_off_s.is_some()))
+                .collect();
+            fuse_sides(&mut source, &legs);
+        }
         let steps = steps_from(&source, one_leg);
         let cadence_by_placement = contacts
             .iter()
@@ -410,6 +466,27 @@ mod tests {
             .copied()
             .collect();
         assert!((cadence_spm(&steps_from(&left, true)).unwrap() - 60.0 / 0.35).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_leg_sensor_names_the_sides_of_trunk_steps() {
+        let mut trunk: Vec<Contact> = (0..8)
+            .map(|k| contact(k as f64 * 0.35, Side::Unknown, None))
+            .collect();
+        let shank = StreamContacts {
+            placement: Placement::RightShank,
+            one_leg: true,
+            contacts: vec![
+                contact(0.37, Side::Right, None),
+                contact(1.06, Side::Right, None),
+            ],
+        };
+        fuse_sides(&mut trunk, &[&shank]);
+        let sides: Vec<Side> = trunk.iter().map(|c| c.side).collect();
+        assert_eq!(sides[0], Side::Left);
+        assert_eq!(sides[1], Side::Right);
+        assert_eq!(sides[3], Side::Right);
+        assert_eq!(sides[7], Side::Right);
     }
 
     #[test]

@@ -232,3 +232,18 @@ fn two_feet_give_contact_time_and_sides() {
     assert!((got - want).abs() < 5.0, "contact {got:.1} vs {want:.1} ms");
     assert!(side_share(&report, &truth) >= 0.99);
 }
+
+#[test]
+fn a_foot_sensor_names_the_sides_of_trunk_steps() {
+    // a trunk sensor in the sensor frame cannot tell sides alone; one foot can
+    let config = SimConfig {
+        seed: 51,
+        duration_s: 40.0,
+        placements: vec![Placement::Trunk, Placement::LeftFoot],
+        mounting: Mounting::Random,
+        ..SimConfig::default()
+    };
+    let (report, truth) = run(&config);
+    assert_eq!(report.summary.step_sources, vec![Placement::Trunk]);
+    assert!(side_share(&report, &truth) >= 0.98);
+}
