@@ -50,13 +50,13 @@ impl AnalysisConfig {
                 "no running was found: running metrics are empty",
             ));
         }
-        if let (Some(c), Some(f)) = (t.cadence_spm, t.cadence_fft_spm) {
-            if (c - f).abs() > 0.03 * c {
-                warnings.push(Warning::new(
+        if let (Some(c), Some(f)) = (t.cadence_spm, t.cadence_fft_spm)
+            && (c - f).abs() > 0.03 * c
+        {
+            warnings.push(Warning::new(
                     "cadence_disagrees",
                     format!("cadence from steps ({c:.1}) and from the spectrum ({f:.1}) differ by more than 3%: steps may be missed or doubled"),
                 ));
-            }
         }
         if t.cadence_spm.is_none() {
             missing(

@@ -252,12 +252,12 @@ impl BoutConfig {
         // rhythms of trunk-borne sensors are often lopsided (a hip clip feels its own leg
         // more). Running strides last 0.45–0.95 s, walking strides 0.8–2 s; intensity tells
         // which range to read.
-        if sd >= running_sd_g(segment) {
-            if let Some((stride_s, r)) = rhythm(x, rate_hz, 0.45, 0.95) {
-                if r >= self.min_rhythm && 120.0 / stride_s >= self.min_running_cadence_spm {
-                    return (Activity::Running, Some(2.0 / stride_s));
-                }
-            }
+        if sd >= running_sd_g(segment)
+            && let Some((stride_s, r)) = rhythm(x, rate_hz, 0.45, 0.95)
+            && r >= self.min_rhythm
+            && 120.0 / stride_s >= self.min_running_cadence_spm
+        {
+            return (Activity::Running, Some(2.0 / stride_s));
         }
         match rhythm(x, rate_hz, 0.8, 2.0) {
             Some((stride_s, r)) if r >= self.min_rhythm && 120.0 / stride_s >= 60.0 => {

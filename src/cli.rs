@@ -24,7 +24,7 @@ enum Command {
     /// Analyse a recording: bouts, steps, cadence, contact; prints a summary.
     Analyze(AnalyzeArgs),
     /// Simulate a run: writes a canonical CSV and <name>.truth.json beside it.
-    Simulate(SimulateArgs),
+    Simulate(Box<SimulateArgs>),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

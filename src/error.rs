@@ -22,9 +22,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// Everything that can go wrong in the library.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The input data cannot be used.
+    /// The input data cannot be used (boxed: it carries the file, line and column, and
+    /// every `Result` of the library would otherwise be that large).
     #[error(transparent)]
-    Input(#[from] InputError),
+    Input(Box<InputError>),
     /// A setting (option, parameter) is out of range or does not fit the data.
     #[error("invalid setting: {0}")]
     Setting(String),
@@ -38,6 +39,12 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+}
+
+impl From<InputError> for Error {
+    fn from(e: InputError) -> Self {
+        Error::Input(Box::new(e))
+    }
 }
 
 impl Error {

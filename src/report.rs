@@ -182,7 +182,11 @@ impl Report {
         let source = if s.step_sources.is_empty() {
             "none".to_string()
         } else {
-            s.step_sources.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(" + ")
+            s.step_sources
+                .iter()
+                .map(|p| p.as_str())
+                .collect::<Vec<_>>()
+                .join(" + ")
         };
         writeln!(out, "Running steps:   {} (from {source})", s.running_steps)?;
         writeln!(

@@ -9,7 +9,7 @@ use runform::io::{ReadOptions, read_path};
 use runform::recording::{AccUnit, Frame};
 use runform::{AnalysisConfig, Placement, Report};
 use serde_json::Value;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 fn data_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("RUNFORM_REAL_DATA")
@@ -26,7 +26,7 @@ fn data_dir() -> Option<PathBuf> {
     }
 }
 
-fn analyze(path: &PathBuf, acc_unit: Option<AccUnit>, frame: Frame) -> Report {
+fn analyze(path: &Path, acc_unit: Option<AccUnit>, frame: Frame) -> Report {
     let options = ReadOptions {
         acc_unit,
         frame,

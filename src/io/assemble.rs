@@ -155,16 +155,16 @@ pub fn assemble(mut table: Table, options: &ReadOptions) -> Result<Recording> {
             ),
         ));
     }
-    if units.gyr_detected {
-        if let Some(g) = units.gyr {
-            warnings.push(Warning::new(
-                "gyr_unit_detected",
-                format!(
-                    "gyroscope unit read as {} from the data (give --gyr-unit to set it)",
-                    g.as_str()
-                ),
-            ));
-        }
+    if units.gyr_detected
+        && let Some(g) = units.gyr
+    {
+        warnings.push(Warning::new(
+            "gyr_unit_detected",
+            format!(
+                "gyroscope unit read as {} from the data (give --gyr-unit to set it)",
+                g.as_str()
+            ),
+        ));
     }
     Ok(Recording {
         source,
