@@ -9,6 +9,7 @@
 //! `other` when it is not rhythmic. The streams vote,
 //! the labels are smoothed, and runs of equal labels become bouts.
 
+use crate::dsp::block_mean;
 use crate::recording::{Recording, Segment};
 use serde::{Deserialize, Serialize};
 
@@ -364,15 +365,6 @@ fn merge_short(bouts: &mut Vec<Bout>, min_s: f64) {
             }
         }
     }
-}
-
-fn block_mean(x: &[f64], k: usize) -> Vec<f64> {
-    if k == 1 {
-        return x.to_vec();
-    }
-    x.chunks(k)
-        .map(|c| c.iter().sum::<f64>() / c.len() as f64)
-        .collect()
 }
 
 /// The lag (s) of the highest autocorrelation peak between `lo_s` and `hi_s`, refined by

@@ -9,6 +9,7 @@
 
 use crate::alignment::Aligned;
 use crate::bouts::{Activity, Bout};
+use crate::dsp::block_mean;
 use crate::dsp::spectrum::{Welch, dominant_frequency};
 use crate::events::{Contact, StreamContacts};
 use crate::recording::{Placement, Recording, Segment, Side};
@@ -388,17 +389,22 @@ fn fft_cadence(
     segment: Segment,
     bouts: &[Bout],
 ) -> Option<f64> {
-    let rate = recording.rate_hz;
+    // the step rhythm is below 5 Hz: read it from ~50 Hz block means
+    let decim = ((recording.rate_hz / 50.0).floor() as usize).max(1);
+    let rate = recording.rate_hz / decim as f64;
     let seg_len = ((8.0 * rate) as usize).max(16);
     let fft_len = ((rate / 0.01) as usize)
         .next_power_of_two()
         .max(seg_len.next_power_of_two());
     let leg = matches!(segment, Segment::Foot | Segment::Shank);
-    let signal = if leg {
-        &aligned.norm_g
-    } else {
-        &aligned.vertical_g
-    };
+    let signal = block_mean(
+        if leg {
+            &aligned.norm_g
+        } else {
+            &aligned.vertical_g
+        },
+        decim,
+    );
     let mut welch = Welch::new(seg_len, fft_len);
     let mut total: Option<Vec<f64>> = None;
     for b in bouts.iter().filter(|b| b.activity == Activity::Running) {

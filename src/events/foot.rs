@@ -58,8 +58,13 @@ pub(super) fn sagittal_radps(
     let mut omega = Butterworth::low_pass(2, lp_cutoff_hz.min(0.45 * rate), rate)?.filtfilt(&raw);
     let stances = stances(gyr_radps, rate, stride_s)?;
     let mut abs: Vec<f64> = omega.iter().map(|w| w.abs()).collect();
-    abs.sort_by(f64::total_cmp);
-    let thr = STRONG_SHARE * abs.get(abs.len() * 98 / 100).copied().unwrap_or(0.0);
+    let p98 = if abs.is_empty() {
+        0.0
+    } else {
+        let k = (abs.len() * 98 / 100).min(abs.len() - 1);
+        *abs.select_nth_unstable_by(k, f64::total_cmp).1
+    };
+    let thr = STRONG_SHARE * p98;
     let vote: f64 = stances
         .iter()
         .filter_map(|&k| omega[k..].iter().find(|w| w.abs() >= thr))

@@ -433,8 +433,8 @@ fn detect_acc_unit(table: &Table) -> Result<AccUnit> {
             let mut sorted: Vec<f64> = (0..n)
                 .map(|i| axes.iter().map(|c| c.values[i].powi(2)).sum::<f64>().sqrt())
                 .collect();
-            sorted.sort_by(f64::total_cmp);
-            limbs.push(sorted[sorted.len() / 2]);
+            let mid = sorted.len() / 2;
+            limbs.push(*sorted.select_nth_unstable_by(mid, f64::total_cmp).1);
         }
     }
     let mut magnitudes = if trunk_borne.is_empty() {
