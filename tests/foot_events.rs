@@ -1,12 +1,13 @@
 //! Foot-IMU events from the gyroscope (`events::foot`): IC and TO per step against the
 //! simulator's truth, and gaitmap's walking recording against gaitmap's own events.
 
+mod common;
+
 use runform::io::{ReadOptions, read_path};
 use runform::recording::{Frame, Side};
 use runform::simulate::{Mounting, SimConfig, simulate};
 use runform::{AnalysisConfig, Placement};
 use serde_json::Value;
-use std::path::PathBuf;
 
 /// Signed errors (detected − truth, s) of every truth time, matched to the nearest
 /// detected time of the same side.
@@ -92,24 +93,11 @@ fn foot_gyro_events_match_the_simulated_truth_across_cadence_and_contact() {
     assert!(share(&all_to, 0.010) > 0.95, "{}", share(&all_to, 0.010));
 }
 
-fn data_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("RUNFORM_REAL_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/real"));
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "SKIPPED: real recordings not found at {} (set RUNFORM_REAL_DATA)",
-            dir.display()
-        );
-        None
-    }
-}
-
 #[test]
 fn gaitmap_walk_initial_contacts_match_gaitmaps_own() {
-    let Some(dir) = data_dir() else { return };
+    let Some(dir) = common::real_data_dir() else {
+        return;
+    };
     let path = dir.join("gaitmap-foot-walk/walk-2x20m.csv");
     let peer_path = dir.join("gaitmap-foot-walk/walk-2x20m.peer-events.json");
     if !path.is_file() || !peer_path.is_file() {

@@ -4,27 +4,14 @@
 //! by `RUNFORM_REAL_DATA`. When neither exists every test here prints a skip notice and
 //! passes; CI always has them.
 
+mod common;
+
 use runform::bouts::Activity;
 use runform::io::{ReadOptions, read_path};
 use runform::recording::{AccUnit, Frame};
 use runform::{AnalysisConfig, Placement, Report};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-
-fn data_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("RUNFORM_REAL_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/real"));
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "SKIPPED: real recordings not found at {} (set RUNFORM_REAL_DATA)",
-            dir.display()
-        );
-        None
-    }
-}
 
 fn analyze(path: &Path, acc_unit: Option<AccUnit>, frame: Frame) -> Report {
     let options = ReadOptions {
@@ -38,7 +25,7 @@ fn analyze(path: &Path, acc_unit: Option<AccUnit>, frame: Frame) -> Report {
 
 /// (file, truth) for every running recording with a truth file in `folder`.
 fn trials(folder: &str) -> Option<Vec<(PathBuf, Value)>> {
-    let dir = data_dir()?.join(folder);
+    let dir = common::real_data_dir()?.join(folder);
     let mut out = Vec::new();
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
@@ -116,7 +103,9 @@ fn shank_cadence_matches_force_plate() {
 
 #[test]
 fn shank_walk_is_not_running() {
-    let Some(dir) = data_dir() else { return };
+    let Some(dir) = common::real_data_dir() else {
+        return;
+    };
     let r = analyze(
         &dir.join("bach-shank/trial03.csv"),
         Some(AccUnit::G),
@@ -128,7 +117,9 @@ fn shank_walk_is_not_running() {
 
 #[test]
 fn outdoor_run_foot_and_pelvis_agree_and_standing_start_is_not_running() {
-    let Some(dir) = data_dir() else { return };
+    let Some(dir) = common::real_data_dir() else {
+        return;
+    };
     let r = analyze(
         &dir.join("adept-outdoor/outdoor-run-25min.csv"),
         Some(AccUnit::G),
@@ -165,7 +156,9 @@ fn outdoor_run_foot_and_pelvis_agree_and_standing_start_is_not_running() {
 
 #[test]
 fn foot_walk_is_walking_not_running() {
-    let Some(dir) = data_dir() else { return };
+    let Some(dir) = common::real_data_dir() else {
+        return;
+    };
     let r = analyze(
         &dir.join("gaitmap-foot-walk/walk-2x20m.csv"),
         None,

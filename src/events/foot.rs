@@ -27,6 +27,7 @@
 //! Times are seconds from the start of the given slice; acceleration magnitude in g.
 
 use super::EventConfig;
+use super::stride_walk;
 use crate::dsp::Butterworth;
 use crate::error::Result;
 use nalgebra::{Matrix3, SymmetricEigen, Vector3};
@@ -82,31 +83,6 @@ fn stances(gyr_radps: &[Vector3<f64>], rate: f64, stride_s: f64) -> Result<Vec<u
     let e = Butterworth::low_pass(2, ENERGY_CUTOFF_HZ.min(0.45 * rate), rate)?.filtfilt(&energy);
     let neg: Vec<f64> = e.iter().map(|x| -x).collect();
     Ok(stride_walk(&neg, stride_s * rate))
-}
-
-/// Maxima of `x`, the first within one stride, each next 0.7–1.3 strides after the last.
-fn stride_walk(x: &[f64], stride: f64) -> Vec<usize> {
-    let n = x.len();
-    let argmax = |lo: usize, hi: usize| (lo..hi.min(n)).max_by(|&a, &b| x[a].total_cmp(&x[b]));
-    let Some(first) = argmax(0, stride.ceil() as usize) else {
-        return Vec::new();
-    };
-    let mut out = vec![first];
-    loop {
-        let last = out[out.len() - 1] as f64;
-        let (lo, hi) = (
-            (last + 0.7 * stride) as usize,
-            (last + 1.3 * stride).ceil() as usize,
-        );
-        if hi > n {
-            break;
-        }
-        match argmax(lo, hi) {
-            Some(p) => out.push(p),
-            None => break,
-        }
-    }
-    out
 }
 
 /// Start of the steepest rise of `acc_g` within `lo..hi`: the last local minimum before it.

@@ -222,27 +222,7 @@ impl EventConfig {
         stride_s: f64,
     ) -> Result<Vec<(f64, Option<f64>)>> {
         let n = acc.len();
-        let stride = stride_s * rate;
-        let argmax =
-            |lo: usize, hi: usize| (lo..hi.min(n)).max_by(|&a, &b| acc[a].total_cmp(&acc[b]));
-        let Some(first) = argmax(0, stride.ceil() as usize) else {
-            return Ok(Vec::new());
-        };
-        let mut impacts = vec![first];
-        loop {
-            let last = *impacts.last().unwrap_or(&first) as f64;
-            let (lo, hi) = (
-                (last + 0.7 * stride) as usize,
-                (last + 1.3 * stride).ceil() as usize,
-            );
-            if hi > n {
-                break;
-            }
-            match argmax(lo, hi) {
-                Some(p) => impacts.push(p),
-                None => break,
-            }
-        }
+        let impacts = stride_walk(acc, stride_s * rate);
         let back = (0.08 * rate).ceil() as usize;
         Ok(impacts
             .into_iter()
@@ -274,6 +254,31 @@ impl EventConfig {
             .map(|p| (p as f64 / rate, None))
             .collect())
     }
+}
+
+/// Maxima of `x`, the first within one stride, each next 0.7–1.3 strides after the last.
+fn stride_walk(x: &[f64], stride: f64) -> Vec<usize> {
+    let n = x.len();
+    let argmax = |lo: usize, hi: usize| (lo..hi.min(n)).max_by(|&a, &b| x[a].total_cmp(&x[b]));
+    let Some(first) = argmax(0, stride.ceil() as usize) else {
+        return Vec::new();
+    };
+    let mut out = vec![first];
+    loop {
+        let last = out[out.len() - 1] as f64;
+        let (lo, hi) = (
+            (last + 0.7 * stride) as usize,
+            (last + 1.3 * stride).ceil() as usize,
+        );
+        if hi > n {
+            break;
+        }
+        match argmax(lo, hi) {
+            Some(p) => out.push(p),
+            None => break,
+        }
+    }
+    out
 }
 
 /// Time (s from slice start) where `v` crosses `level` between samples `i` and `i + 1`.
