@@ -3,7 +3,7 @@
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
-use runform::io::ReadOptions;
+use runform::io::{InputFormat, ReadOptions};
 use runform::recording::{AccUnit, Frame, GyrUnit};
 use runform::simulate::{Mounting, SimConfig};
 use runform::{AnalysisConfig, Placement, Report};
@@ -136,10 +136,27 @@ enum FrameArg {
     Body,
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum InputFormatArg {
+    /// runform's CSV: time, then <placement>_<acc|gyr|mag>_<x|y|z>.
+    Canonical,
+    /// gaitmap's CSV: a 'sensor' and an 'axis' header line, then an index column.
+    Gaitmap,
+}
+
 #[derive(Debug, clap::Args)]
 struct AnalyzeArgs {
-    /// The recording (canonical CSV: time, then <placement>_<acc|gyr|mag>_<x|y|z>).
+    /// The recording (runform's CSV: time, then <placement>_<acc|gyr|mag>_<x|y|z>; or
+    /// gaitmap's CSV, recognised by its 'sensor' and 'axis' header lines).
     file: PathBuf,
+    /// Layout of the file [default: recognised from its first lines, then its name:
+    /// *.gaitmap.csv is gaitmap's].
+    #[arg(long, value_enum)]
+    input_format: Option<InputFormatArg>,
+    /// Sampling rate, Hz, of a file indexed by sample number (gaitmap's CSV; default
+    /// 204.8, with a warning); for a file with time, the rate it must give.
+    #[arg(long, value_name = "HZ", value_parser = parse_rate_hz)]
+    rate_hz: Option<f64>,
     /// What to print on standard output.
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
@@ -159,6 +176,15 @@ struct AnalyzeArgs {
 
 fn parse_acc_unit(s: &str) -> Result<AccUnit, String> {
     s.parse()
+}
+
+fn parse_rate_hz(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(r) if r.is_finite() && r > 0.0 => Ok(r),
+        _ => Err(format!(
+            "'{s}' is not a sampling rate (expected a positive number of Hz)"
+        )),
+    }
 }
 
 fn parse_gyr_unit(s: &str) -> Result<GyrUnit, String> {
@@ -181,6 +207,11 @@ fn analyze(args: &AnalyzeArgs, stdout: &mut dyn Write) -> Result<()> {
             FrameArg::Sensor => Frame::Sensor,
             FrameArg::Body => Frame::Body,
         },
+        rate_hz: args.rate_hz,
+        format: args.input_format.map(|f| match f {
+            InputFormatArg::Canonical => InputFormat::Canonical,
+            InputFormatArg::Gaitmap => InputFormat::Gaitmap,
+        }),
         ..ReadOptions::default()
     };
     let recording = runform::io::read_path(&args.file, &options)?;

@@ -297,9 +297,79 @@ pub enum Problem {
         /// The constant values as in the file, e.g. `0, 0, 1`.
         values: String,
     },
+    /// The first line fits neither input layout.
+    #[error(
+        "the first column is '{found}' (expected 'time', in seconds, for runform's CSV, or a line 'sensor,…' then a line 'axis,…' for gaitmap's CSV)"
+    )]
+    UnknownLayout {
+        /// The first header field.
+        found: String,
+    },
+    /// A file read as gaitmap's CSV whose first line is not the sensor line.
+    #[error(
+        "the first column is '{found}' (expected 'sensor', then the sensor of each column: gaitmap's CSV)"
+    )]
+    NotGaitmap {
+        /// The first header field.
+        found: String,
+    },
+    /// gaitmap's CSV without its second header line.
+    #[error(
+        "expected a second header line starting with 'axis' (then acc_x … gyr_z for each column: gaitmap's CSV has two header lines), found {found}"
+    )]
+    NoAxisLine {
+        /// What is there instead, quoted, or `the end of the file`.
+        found: String,
+    },
+    /// A gaitmap sensor name runform cannot place on the body.
+    #[error(
+        "unknown sensor (expected left_sensor or right_sensor, read as left_foot and right_foot)"
+    )]
+    UnknownSensor,
+    /// A gaitmap axis name runform does not read.
+    #[error("{}", unknown_axis_message(*body_frame))]
+    UnknownAxis {
+        /// True for gaitmap's body-frame names (`acc_pa`, …), which are not read.
+        body_frame: bool,
+    },
+    /// A gaitmap sensor without one of its six axes.
+    #[error(
+        "{sensor} has no {axis} column (expected acc_x, acc_y, acc_z, gyr_x, gyr_y, gyr_z for each sensor)"
+    )]
+    MissingSensorAxis {
+        /// The sensor as the file names it, e.g. `left_sensor`.
+        sensor: String,
+        /// The missing axis, e.g. `gyr_y`.
+        axis: String,
+    },
+    /// A whole-number index that does not count samples one by one.
+    #[error("the index steps by {step} (expected consecutive sample numbers, or time in seconds)")]
+    IndexStep {
+        /// The typical step between rows.
+        step: f64,
+    },
+    /// The time column gives another rate than the one declared.
+    #[error(
+        "sampling rate {rate_hz:.3} Hz from the time column does not match the declared {declared_hz} Hz (--rate-hz)"
+    )]
+    RateMismatch {
+        /// The rate the time column gives.
+        rate_hz: f64,
+        /// The rate declared in the options.
+        declared_hz: f64,
+    },
     /// A whole-file property that is not as expected.
     #[error("{0}")]
     Other(String),
+}
+
+fn unknown_axis_message(body_frame: bool) -> String {
+    let expected = "expected acc_x, acc_y, acc_z, gyr_x, gyr_y or gyr_z";
+    if body_frame {
+        format!("gaitmap's body-frame axes are not read ({expected}: the sensor frame)")
+    } else {
+        format!("unknown axis ({expected})")
+    }
 }
 
 fn rows_message(found: usize, min: usize) -> String {

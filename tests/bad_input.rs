@@ -240,6 +240,50 @@ fn stuck_accelerometer() -> Vec<u8> {
     rows(1000, |i| format!("{},0.0,0.0,1.0", time(i as f64 / 100.0)))
 }
 
+// gaitmap's layout: two header lines, an index column, acc in m/s², gyr in deg/s.
+
+const GAITMAP_HEADER: [&str; 2] = [
+    "sensor,left_sensor,left_sensor,left_sensor,left_sensor,left_sensor,left_sensor,right_sensor,right_sensor,right_sensor,right_sensor,right_sensor,right_sensor",
+    "axis,acc_x,acc_y,acc_z,gyr_x,gyr_y,gyr_z,acc_x,acc_y,acc_z,gyr_x,gyr_y,gyr_z",
+];
+
+/// A valid gaitmap row for sample `i` at 204.8 Hz: each foot with gravity plus a 2.8 Hz
+/// wobble on z and a 1.4 Hz swing of ±300 deg/s on y, the feet in antiphase.
+fn gaitmap_row(i: usize) -> String {
+    let t = i as f64 / 204.8;
+    let foot = |phase: f64| {
+        let z = 9.81 + 6.0 * (2.0 * std::f64::consts::PI * 2.8 * t + phase).sin();
+        let w = 300.0 * (2.0 * std::f64::consts::PI * 1.4 * t + phase).sin();
+        format!("0.50,0.20,{z:.4},5.0,{w:.4},-3.0")
+    };
+    format!("{i},{},{}", foot(0.0), foot(std::f64::consts::PI))
+}
+
+/// File lines (index 0 = line 1) of 1000 gaitmap rows (4.9 s at 204.8 Hz).
+fn gaitmap_lines() -> Vec<String> {
+    GAITMAP_HEADER
+        .iter()
+        .map(|s| s.to_string())
+        .chain((0..1000).map(gaitmap_row))
+        .collect()
+}
+
+/// The good gaitmap file with `edit` applied to its lines.
+fn gaitmap_with(edit: impl FnOnce(&mut Vec<String>)) -> Vec<u8> {
+    let mut l = gaitmap_lines();
+    edit(&mut l);
+    join(&l)
+}
+
+/// The good gaitmap file with cell `column` (0 = index) of file line `line` replaced.
+fn gaitmap_cell(line: usize, column: usize, value: &str) -> Vec<u8> {
+    gaitmap_with(|l| {
+        let mut cells: Vec<String> = l[line - 1].split(',').map(String::from).collect();
+        cells[column] = value.to_string();
+        l[line - 1] = cells.join(",");
+    })
+}
+
 #[rustfmt::skip]
 fn cases() -> Vec<Case> {
     use Expect::{Accepted, Rejected, Usage};
@@ -300,6 +344,21 @@ fn cases() -> Vec<Case> {
         case("stuck_accelerometer", stuck_accelerometer(), &[], Rejected(&["pelvis_acc_x/y/z are constant (0, 0, 1)"])),
         case("all_zero_accelerometer", rows(1000, |i| format!("{},0,0,0", time(i as f64 / 100.0))), &[], Rejected(&["pelvis_acc_x/y/z are constant (0, 0, 0)"])),
         case("ambiguous_acc_unit", mean_magnitude_four(), &[], Rejected(&["cannot tell the accelerometer unit", "--acc-unit"])),
+        // gaitmap's layout.
+        case("gaitmap_good", gaitmap_with(|_| {}), &[], Accepted(&["rate_assumed"])),
+        case("gaitmap_good_named_index", gaitmap_with(|l| l.insert(2, format!("sample{}", ",".repeat(12)))), &["--rate-hz", "204.8"], Accepted(&[])),
+        case("gaitmap_header_one_line", gaitmap_with(|l| { l.remove(1); }), &[], Rejected(&["line 2", "expected a second header line starting with 'axis'", "found '0'"])),
+        case("gaitmap_unknown_sensor", gaitmap_with(|l| l[0] = l[0].replace("right_sensor", "knee_sensor")), &[], Rejected(&["line 1", "column 'knee_sensor'", "unknown sensor", "left_sensor or right_sensor"])),
+        case("gaitmap_body_frame_axes", gaitmap_with(|l| l[1] = l[1].replace("acc_x", "acc_pa")), &[], Rejected(&["line 2", "column 'left_sensor/acc_pa'", "body-frame", "acc_x"])),
+        case("gaitmap_missing_axis", gaitmap_with(|l| { for s in l.iter_mut() { *s = s.rsplit_once(',').unwrap().0.to_string(); } }), &[], Rejected(&["line 2", "right_sensor has no gyr_z column"])),
+        case("gaitmap_not_a_number", gaitmap_cell(52, 2, "abc"), &[], Rejected(&["line 52", "column 'left_sensor/acc_y'", "'abc' is not a number"])),
+        case("gaitmap_nan_cell", gaitmap_cell(300, 11, "nan"), &[], Rejected(&["line 300", "column 'right_sensor/gyr_y'", "NaN where a finite number is expected"])),
+        case("gaitmap_index_in_milliseconds", gaitmap_with(|l| { for (i, s) in l.iter_mut().skip(2).enumerate() { let rest = s.split_once(',').unwrap().1.to_string(); *s = format!("{},{rest}", i * 5); } }), &[], Rejected(&["line 3", "column 'index'", "steps by 5"])),
+        case("gaitmap_forced_on_canonical_file", good.clone(), &["--input-format", "gaitmap"], Rejected(&["line 1", "first column is 'time'", "expected 'sensor'"])),
+        case("canonical_forced_on_gaitmap_file", gaitmap_with(|_| {}), &["--input-format", "canonical"], Rejected(&["line 1", "first column is 'sensor'", "expected 'time'"])),
+        case("unknown_first_line_names_both_layouts", header("timestamp,pelvis_acc_x,pelvis_acc_y,pelvis_acc_z"), &[], Rejected(&["line 1", "'timestamp'", "runform's CSV", "gaitmap's CSV"])),
+        case("declared_rate_disagrees_with_time", good.clone(), &["--rate-hz", "50"], Rejected(&["column 'time'", "100.000 Hz", "declared 50 Hz"])),
+        case("rate_option_not_positive", gaitmap_with(|_| {}), &["--rate-hz", "0"], Usage(&["--rate-hz", "positive"])),
         // The path itself, and the options.
         Case { name: "nonexistent_file", input: Input::Missing, args: &[], expect: Rejected(&["no such file"]) },
         Case { name: "directory_not_file", input: Input::Directory, args: &[], expect: Rejected(&["a directory"]) },

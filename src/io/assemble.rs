@@ -83,7 +83,8 @@ impl Table {
 }
 
 /// Checks `table`, resamples it onto a uniform time base, converts units and builds the
-/// recording.
+/// recording. A rate declared in `options.rate_hz` must agree with the time column
+/// within 1% ([`Problem::RateMismatch`]).
 pub fn assemble(mut table: Table, options: &ReadOptions) -> Result<Recording> {
     let source = table.source.clone();
     let whole = |p: Problem| InputError::new(&source, p);
@@ -98,6 +99,16 @@ pub fn assemble(mut table: Table, options: &ReadOptions) -> Result<Recording> {
     let mut warnings = Vec::new();
     drop_duplicate_times(&mut table, &mut warnings)?;
     let timing = check_time(&table, options)?;
+    if let Some(declared_hz) = options.rate_hz
+        && (timing.rate_hz - declared_hz).abs() > 0.01 * declared_hz
+    {
+        return Err(whole(Problem::RateMismatch {
+            rate_hz: timing.rate_hz,
+            declared_hz,
+        })
+        .in_column("time")
+        .into());
+    }
 
     let duration_s = table.time_s[table.time_s.len() - 1] - table.time_s[0];
     if duration_s < options.min_duration_s {

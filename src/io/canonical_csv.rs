@@ -36,7 +36,7 @@ pub fn read_csv_path(path: &Path, options: &ReadOptions) -> Result<Recording> {
 
 /// A path that names no file is the user's mistake ([`Problem::NoFile`], bad input); any
 /// other failure to read is the system's ([`Error::Io`]).
-fn open_error(path: &Path, source: &str, e: std::io::Error) -> Error {
+pub(super) fn open_error(path: &Path, source: &str, e: std::io::Error) -> Error {
     let what = match e.kind() {
         std::io::ErrorKind::NotFound => "no such file",
         std::io::ErrorKind::IsADirectory => "this is a directory, not a file",
@@ -109,12 +109,12 @@ fn parse_column_name(name: &str) -> Option<ColumnName> {
     })
 }
 
-fn bad(source: &str, problem: Problem) -> Error {
+pub(super) fn bad(source: &str, problem: Problem) -> Error {
     InputError::new(source, problem).into()
 }
 
 /// Checks the bytes are text and returns the header line and where the data starts.
-fn split_header<'a>(bytes: &'a [u8], source: &str) -> Result<(&'a str, usize)> {
+pub(super) fn split_header<'a>(bytes: &'a [u8], source: &str) -> Result<(&'a str, usize)> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(bad(source, Problem::Empty));
     }
@@ -244,7 +244,7 @@ fn parse_header(header: &str, source: &str, frame: Frame) -> Result<Vec<ColumnNa
     Ok(parsed)
 }
 
-fn parse(bytes: &[u8], source: &str, frame: Frame) -> Result<Table> {
+pub(super) fn parse(bytes: &[u8], source: &str, frame: Frame) -> Result<Table> {
     let (header, data_start) = split_header(bytes, source)?;
     let names = parse_header(header, source, frame)?;
     let header_names: Vec<String> = header
@@ -254,7 +254,7 @@ fn parse(bytes: &[u8], source: &str, frame: Frame) -> Result<Table> {
     if bytes[data_start..].iter().all(|b| b.is_ascii_whitespace()) {
         return Err(InputError::new(source, Problem::NoRows { found: 0, min: 2 }).into());
     }
-    let (mut values, lines) = match parse_fast(bytes, data_start, &header_names) {
+    let (mut values, lines) = match parse_fast(bytes, data_start, &header_names, true) {
         Some(values) => (values, None),
         None => {
             let (values, lines) = parse_exact(bytes, data_start, &header_names, source)?;
@@ -284,17 +284,28 @@ fn parse(bytes: &[u8], source: &str, frame: Frame) -> Result<Table> {
 /// Parses with polars: the columns in header order, or `None` when polars fails, leaves
 /// a cell empty, or reads another number of rows than there are non-blank data lines
 /// (a blank line between rows reads as a row of empty cells). Then [`parse_exact`]
-/// decides, so that what is accepted never depends on polars' leniency.
-fn parse_fast(bytes: &[u8], data_start: usize, header: &[String]) -> Option<Vec<Vec<f64>>> {
+/// decides, so that what is accepted never depends on polars' leniency. With
+/// `one_header_line`, polars reads (and skips) the header line itself; otherwise it is
+/// handed only the data from `data_start` on.
+pub(super) fn parse_fast(
+    bytes: &[u8],
+    data_start: usize,
+    header: &[String],
+    one_header_line: bool,
+) -> Option<Vec<Vec<f64>>> {
     let schema: Schema = header
         .iter()
         .map(|n| Field::new(n.as_str().into(), DataType::Float64))
         .collect();
     let df = CsvReadOptions::default()
-        .with_has_header(true)
+        .with_has_header(one_header_line)
         .with_schema(Some(Arc::new(schema)))
         .with_n_threads(Some(2))
-        .into_reader_with_file_handle(Cursor::new(bytes))
+        .into_reader_with_file_handle(Cursor::new(if one_header_line {
+            bytes
+        } else {
+            &bytes[data_start..]
+        }))
         .finish()
         .ok()?;
     let data_lines = bytes[data_start..]
@@ -314,7 +325,7 @@ fn parse_fast(bytes: &[u8], data_start: usize, header: &[String]) -> Option<Vec<
 }
 
 /// Splits a CSV line at the commas outside double quotes.
-fn split_cells(line: &str) -> Vec<&str> {
+pub(super) fn split_cells(line: &str) -> Vec<&str> {
     let mut cells = Vec::new();
     let (mut start, mut quoted) = (0, false);
     for (i, c) in line.char_indices() {
@@ -335,7 +346,7 @@ fn split_cells(line: &str) -> Vec<&str> {
 /// order and the 1-based file line of each row (blank lines are skipped), or the first
 /// line with the wrong number of fields, or the first cell that is not a finite number.
 /// Cells may be padded with spaces or quoted.
-fn parse_exact(
+pub(super) fn parse_exact(
     bytes: &[u8],
     data_start: usize,
     header: &[String],
