@@ -1,13 +1,15 @@
 //! The whole analysis: runs the stages in order on a recording and assembles the report.
 //!
 //! `io` → [`alignment`](crate::alignment) → [`bouts`](crate::bouts) →
-//! [`events`](crate::events) → [`metrics`](crate::metrics) → [`report`](crate::report).
+//! [`events`](crate::events) → [`metrics`](crate::metrics) → [`posture`](crate::posture)
+//! → [`report`](crate::report).
 
 use crate::alignment::{Aligned, align};
 use crate::bouts::BoutConfig;
 use crate::error::Result;
 use crate::events::EventConfig;
 use crate::metrics::MetricsConfig;
+use crate::posture::PostureConfig;
 use crate::recording::{Recording, Segment, Warning};
 use crate::report::{InputInfo, Report, SCHEMA_VERSION, Unavailable};
 
@@ -20,6 +22,8 @@ pub struct AnalysisConfig {
     pub events: EventConfig,
     /// Metrics.
     pub metrics: MetricsConfig,
+    /// Trunk and pelvis angles.
+    pub posture: PostureConfig,
 }
 
 impl AnalysisConfig {
@@ -33,7 +37,14 @@ impl AnalysisConfig {
         let norms: Vec<&[f64]> = aligned.iter().map(|a| a.norm_g.as_slice()).collect();
         let bouts = self.bouts.process(recording, &norms);
         let contacts = self.events.process(recording, &aligned, &bouts)?;
-        let metrics = self.metrics.process(recording, &aligned, &bouts, &contacts);
+        let mut metrics = self.metrics.process(recording, &aligned, &bouts, &contacts);
+        let posture = self
+            .posture
+            .process(recording, &aligned, &bouts, &metrics.steps);
+        metrics.summary.trunk_rotation_deg = posture.trunk_rotation_deg;
+        metrics.summary.pelvis_rotation_deg = posture.pelvis_rotation_deg;
+        metrics.summary.pelvic_drop_deg = posture.pelvic_drop_deg;
+        metrics.summary.forward_lean_deg = posture.forward_lean_deg;
         let t = &metrics.summary;
 
         let mut warnings = recording.warnings.clone();
@@ -89,7 +100,9 @@ impl AnalysisConfig {
             missing("duty_factor", "needs ground contact time and cadence");
         }
         missing("foot_strike", "not measured by this version");
-        missing("trunk_rotation_deg", "not measured by this version");
+        for (metric, reason) in &posture.unavailable {
+            missing(metric, reason);
+        }
 
         Ok(Report {
             schema_version: SCHEMA_VERSION,

@@ -4,9 +4,10 @@
 //!
 //! [`io`] (files → [`Recording`]) → [`alignment`] (sensor axes → body axes) →
 //! [`bouts`] (running vs walking vs standing) → [`events`] (initial contact, toe-off,
-//! side per step) → [`metrics`] (cadence, contact, flight, …) → [`report`] (JSON, text,
-//! tables). [`analysis`] runs the stages in order; [`simulate`] makes recordings with
-//! exact truth for tests and demos.
+//! side per step) → [`metrics`] (cadence, contact, flight, …) → [`posture`] (trunk and
+//! pelvis rotation, pelvic drop, forward lean, from the attitude of [`orientation`]) →
+//! [`report`] (JSON, text, tables). [`analysis`] runs the stages in order; [`simulate`]
+//! makes recordings with exact truth for tests and demos.
 //!
 //! The library never prints: reports go to a writer the caller hands over.
 //!
@@ -34,6 +35,8 @@ pub mod error;
 pub mod events;
 pub mod io;
 pub mod metrics;
+pub mod orientation;
+pub mod posture;
 pub mod recording;
 pub mod report;
 pub mod simulate;

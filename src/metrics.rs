@@ -81,8 +81,19 @@ pub struct Summary {
     pub duty_factor: Option<f64>,
     /// Foot strike pattern and angle.
     pub foot_strike: Option<FootStrike>,
-    /// Trunk transverse rotation per stride, peak-to-peak, degrees.
+    /// Trunk transverse rotation per stride: mean over running strides of the
+    /// peak-to-peak yaw of the trunk sensor, drift removed stride by stride, degrees
+    /// (needs a trunk gyroscope; see [`posture`](crate::posture)).
     pub trunk_rotation_deg: Option<f64>,
+    /// Pelvis transverse rotation per stride, peak-to-peak, degrees, as the trunk's
+    /// (needs a pelvis gyroscope).
+    pub pelvis_rotation_deg: Option<f64>,
+    /// Pelvic drop: mean over running stances (initial contact to toe-off) of the range
+    /// of pelvis roll, degrees (needs a pelvis gyroscope, body axes and toe-off).
+    pub pelvic_drop_deg: Option<f64>,
+    /// Forward lean: mean trunk pitch from vertical over running, degrees, positive
+    /// forward (needs a trunk gyroscope and body axes).
+    pub forward_lean_deg: Option<f64>,
     /// Time spent running, s.
     pub running_s: f64,
     /// Running steps counted.
@@ -330,6 +341,9 @@ impl MetricsConfig {
                 duty_factor,
                 foot_strike: None,
                 trunk_rotation_deg: None,
+                pelvis_rotation_deg: None,
+                pelvic_drop_deg: None,
+                forward_lean_deg: None,
                 running_steps: running.len(),
                 running_s,
                 step_sources: placements.clone(),
@@ -374,6 +388,9 @@ fn empty_summary(running_s: f64) -> Summary {
         duty_factor: None,
         foot_strike: None,
         trunk_rotation_deg: None,
+        pelvis_rotation_deg: None,
+        pelvic_drop_deg: None,
+        forward_lean_deg: None,
         running_steps: 0,
         running_s,
         step_sources: Vec::new(),
