@@ -217,6 +217,18 @@ impl Report {
             "Duty factor:     {}",
             opt(s.duty_factor, "", 2).trim_end()
         )?;
+        writeln!(
+            out,
+            "Trunk rotation:  {}  (per stride, peak to peak)",
+            opt(s.trunk_rotation_deg, "°", 1)
+        )?;
+        writeln!(
+            out,
+            "Pelvis rotation: {}",
+            opt(s.pelvis_rotation_deg, "°", 1)
+        )?;
+        writeln!(out, "Pelvic drop:     {}", opt(s.pelvic_drop_deg, "°", 1))?;
+        writeln!(out, "Forward lean:    {}", opt(s.forward_lean_deg, "°", 1))?;
         if !self.segments.is_empty() && self.segments.len() <= 60 {
             writeln!(out)?;
             writeln!(out, "Over time:")?;

@@ -151,3 +151,33 @@ fn bad_simulator_setting_is_exit_2() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("cadence"), "{err}");
 }
+
+#[test]
+fn sample_in_body_frame_gives_posture_close_to_truth() {
+    let path = sample("heel-striker.csv");
+    let report = json_of(&[
+        "analyze",
+        path.to_str().unwrap(),
+        "--format",
+        "json",
+        "--frame",
+        "body",
+    ]);
+    let truth: Value =
+        serde_json::from_str(&std::fs::read_to_string(sample("heel-striker.truth.json")).unwrap())
+            .unwrap();
+    for (key, tolerance) in [
+        ("trunk_rotation_deg", 2.0),
+        ("pelvic_drop_deg", 1.0),
+        ("forward_lean_deg", 1.5),
+    ] {
+        let got = report["summary"][key]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{key} is null"));
+        let want = truth["summary"][key].as_f64().unwrap();
+        assert!(
+            (got - want).abs() <= tolerance,
+            "{key}: {got:.2} vs truth {want:.2}"
+        );
+    }
+}
