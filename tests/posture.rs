@@ -64,6 +64,43 @@ impl Drop for Worst {
 
 /// Body axes: trunk rotation 5–40°, with pelvis rotation, pelvic drop and lean varied
 /// alongside, all within the targets.
+/// Checks the four posture metrics against the truth with the tolerances.
+fn check_all(
+    worst: &mut Worst,
+    s: &runform::metrics::Summary,
+    t: &runform::simulate::Summary,
+    case: &str,
+) {
+    worst.check(
+        "trunk_rotation_deg",
+        s.trunk_rotation_deg,
+        t.trunk_rotation_deg,
+        2.0,
+        case,
+    );
+    worst.check(
+        "pelvis_rotation_deg",
+        s.pelvis_rotation_deg,
+        t.pelvis_rotation_deg,
+        2.0,
+        case,
+    );
+    worst.check(
+        "pelvic_drop_deg",
+        s.pelvic_drop_deg,
+        t.pelvic_drop_deg,
+        1.0,
+        case,
+    );
+    worst.check(
+        "forward_lean_deg",
+        s.forward_lean_deg,
+        t.forward_lean_deg,
+        1.5,
+        case,
+    );
+}
+
 #[test]
 fn body_frame_angles_within_targets() {
     let mut worst = Worst::default();
@@ -88,34 +125,7 @@ fn body_frame_angles_within_targets() {
         assert_eq!(report.input.frame, Frame::Body);
         let (s, t) = (&report.summary, &truth.summary);
         let case = format!("trunk {trunk}°, pelvis {pelvis}°, drop {drop}°, lean {lean}°");
-        worst.check(
-            "trunk_rotation_deg",
-            s.trunk_rotation_deg,
-            t.trunk_rotation_deg,
-            2.0,
-            &case,
-        );
-        worst.check(
-            "pelvis_rotation_deg",
-            s.pelvis_rotation_deg,
-            t.pelvis_rotation_deg,
-            2.0,
-            &case,
-        );
-        worst.check(
-            "pelvic_drop_deg",
-            s.pelvic_drop_deg,
-            t.pelvic_drop_deg,
-            1.0,
-            &case,
-        );
-        worst.check(
-            "forward_lean_deg",
-            s.forward_lean_deg,
-            t.forward_lean_deg,
-            1.5,
-            &case,
-        );
+        check_all(&mut worst, s, t, &case);
         for metric in [
             "trunk_rotation_deg",
             "pelvis_rotation_deg",
@@ -151,34 +161,7 @@ fn body_frame_angles_hold_with_bias_noise_fatigue_and_walking() {
         let (report, truth) = run(&config);
         let (s, t) = (&report.summary, &truth.summary);
         let case = format!("trunk {trunk}°, lean {lean}°, bias 0.01 rad/s, fatigue");
-        worst.check(
-            "trunk_rotation_deg",
-            s.trunk_rotation_deg,
-            t.trunk_rotation_deg,
-            2.0,
-            &case,
-        );
-        worst.check(
-            "pelvis_rotation_deg",
-            s.pelvis_rotation_deg,
-            t.pelvis_rotation_deg,
-            2.0,
-            &case,
-        );
-        worst.check(
-            "pelvic_drop_deg",
-            s.pelvic_drop_deg,
-            t.pelvic_drop_deg,
-            1.0,
-            &case,
-        );
-        worst.check(
-            "forward_lean_deg",
-            s.forward_lean_deg,
-            t.forward_lean_deg,
-            1.5,
-            &case,
-        );
+        check_all(&mut worst, s, t, &case);
     }
 }
 
