@@ -99,6 +99,12 @@ impl AnalysisConfig {
         if t.duty_factor.is_none() {
             missing("duty_factor", "needs ground contact time and cadence");
         }
+        if t.contact_balance_left_pct.is_none() {
+            missing(
+                "contact_balance_left_pct",
+                "needs contact times of steps whose side is known",
+            );
+        }
         missing("foot_strike", "not measured by this version");
         for (metric, reason) in &posture.unavailable {
             missing(metric, reason);

@@ -79,6 +79,9 @@ pub struct Summary {
     pub flight_ms: Option<f64>,
     /// Contact share of the stride.
     pub duty_factor: Option<f64>,
+    /// Ground contact time balance, % left: 100 × mean left contact / (mean left + mean
+    /// right), as Garmin's GCT balance; 50 is even (needs sides and toe-off).
+    pub contact_balance_left_pct: Option<f64>,
     /// Foot strike pattern and angle.
     pub foot_strike: Option<FootStrike>,
     /// Trunk transverse rotation per stride: mean over running strides of the
@@ -276,6 +279,21 @@ pub fn cadence_spm(steps: &[Step]) -> Option<f64> {
         .or_else(|| mean(running().filter_map(|s| s.step_s)).map(|m| 60.0 / m))
 }
 
+/// Ground contact balance of running steps, % left; `None` unless both sides have
+/// contact times.
+pub fn contact_balance_left_pct(steps: &[Step]) -> Option<f64> {
+    let side_mean = |side: Side| {
+        mean(
+            steps
+                .iter()
+                .filter(|s| s.activity == Activity::Running && s.side == side)
+                .filter_map(|s| s.contact_ms),
+        )
+    };
+    let (left, right) = (side_mean(Side::Left)?, side_mean(Side::Right)?);
+    Some(100.0 * left / (left + right))
+}
+
 impl MetricsConfig {
     /// Computes steps, run timing and cadence over time.
     pub fn process(
@@ -339,6 +357,7 @@ impl MetricsConfig {
                 ground_contact_ms,
                 flight_ms,
                 duty_factor,
+                contact_balance_left_pct: contact_balance_left_pct(&steps),
                 foot_strike: None,
                 trunk_rotation_deg: None,
                 pelvis_rotation_deg: None,
@@ -386,6 +405,7 @@ fn empty_summary(running_s: f64) -> Summary {
         ground_contact_ms: None,
         flight_ms: None,
         duty_factor: None,
+        contact_balance_left_pct: None,
         foot_strike: None,
         trunk_rotation_deg: None,
         pelvis_rotation_deg: None,
@@ -510,6 +530,30 @@ mod tests {
         assert_eq!(sides[1], Side::Right);
         assert_eq!(sides[3], Side::Right);
         assert_eq!(sides[7], Side::Right);
+    }
+
+    #[test]
+    fn contact_balance_is_the_left_share() {
+        let c = |t: f64, side, contact_s: f64| contact(t, side, Some(t + contact_s));
+        let steps = steps_from(
+            &[
+                c(0.0, Side::Left, 0.26),
+                c(0.35, Side::Right, 0.24),
+                c(0.7, Side::Left, 0.26),
+                c(1.05, Side::Right, 0.24),
+            ],
+            false,
+        );
+        assert!((contact_balance_left_pct(&steps).unwrap() - 52.0).abs() < 1e-9);
+        let unknown: Vec<Step> = steps
+            .iter()
+            .cloned()
+            .map(|s| Step {
+                side: Side::Unknown,
+                ..s
+            })
+            .collect();
+        assert!(contact_balance_left_pct(&unknown).is_none());
     }
 
     #[test]

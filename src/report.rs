@@ -214,6 +214,11 @@ impl Report {
         writeln!(out, "Flight:          {}", opt(s.flight_ms, "ms", 0))?;
         writeln!(
             out,
+            "Contact balance: {}",
+            opt(s.contact_balance_left_pct, "% left", 1)
+        )?;
+        writeln!(
+            out,
             "Duty factor:     {}",
             opt(s.duty_factor, "", 2).trim_end()
         )?;

@@ -247,3 +247,32 @@ fn a_foot_sensor_names_the_sides_of_trunk_steps() {
     assert_eq!(report.summary.step_sources, vec![Placement::Trunk]);
     assert!(side_share(&report, &truth) >= 0.98);
 }
+
+#[test]
+fn contact_balance_follows_the_asymmetry() {
+    for (placements, seed) in [
+        (vec![Placement::LeftFoot, Placement::RightFoot], 61),
+        (vec![Placement::Pelvis], 62),
+    ] {
+        for asymmetry_pct in [0.0, 6.0] {
+            let config = SimConfig {
+                seed,
+                duration_s: 60.0,
+                placements: placements.clone(),
+                asymmetry_pct,
+                strike_angle_deg: 3.0,
+                ..SimConfig::default()
+            };
+            let (report, truth) = run(&config);
+            let got = report.summary.contact_balance_left_pct.expect("balance");
+            let want = truth.summary.contact_balance_left_pct.unwrap();
+            eprintln!(
+                "{placements:?} asymmetry {asymmetry_pct}%: balance {got:.2} vs truth {want:.2}"
+            );
+            assert!(
+                (got - want).abs() <= 0.5,
+                "{placements:?} asymmetry {asymmetry_pct}%: {got:.2} vs {want:.2}"
+            );
+        }
+    }
+}
