@@ -546,8 +546,7 @@ mod tests {
         );
         assert!((contact_balance_left_pct(&steps).unwrap() - 52.0).abs() < 1e-9);
         let unknown: Vec<Step> = steps
-            .iter()
-            .cloned()
+            .into_iter()
             .map(|s| Step {
                 side: Side::Unknown,
                 ..s
