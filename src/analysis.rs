@@ -12,6 +12,7 @@ use crate::metrics::MetricsConfig;
 use crate::posture::PostureConfig;
 use crate::recording::{Recording, Segment, Warning};
 use crate::report::{InputInfo, Report, SCHEMA_VERSION, Unavailable};
+use std::time::Instant;
 
 /// Settings of every stage, with defaults.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -26,21 +27,49 @@ pub struct AnalysisConfig {
     pub posture: PostureConfig,
 }
 
+/// How long one stage took.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StageTiming {
+    /// The stage's module name.
+    pub stage: &'static str,
+    /// Wall time, s.
+    pub seconds: f64,
+}
+
 impl AnalysisConfig {
     /// Analyses `recording` and returns its report.
     pub fn process(&self, recording: &Recording) -> Result<Report> {
+        self.process_timed(recording).map(|(report, _)| report)
+    }
+
+    /// As [`process`](Self::process), with the wall time each stage took.
+    pub fn process_timed(&self, recording: &Recording) -> Result<(Report, Vec<StageTiming>)> {
+        let mut timings = Vec::new();
+        let mut clock = Instant::now();
+        let mut lap = |stage: &'static str| {
+            timings.push(StageTiming {
+                stage,
+                seconds: clock.elapsed().as_secs_f64(),
+            });
+            clock = Instant::now();
+        };
         let aligned: Vec<Aligned> = recording
             .streams
             .iter()
             .map(|s| align(s, recording.frame))
             .collect();
+        lap("alignment");
         let norms: Vec<&[f64]> = aligned.iter().map(|a| a.norm_g.as_slice()).collect();
         let bouts = self.bouts.process(recording, &norms);
+        lap("bouts");
         let contacts = self.events.process(recording, &aligned, &bouts)?;
+        lap("events");
         let mut metrics = self.metrics.process(recording, &aligned, &bouts, &contacts);
+        lap("metrics");
         let posture = self
             .posture
             .process(recording, &aligned, &bouts, &metrics.steps);
+        lap("posture");
         metrics.summary.trunk_rotation_deg = posture.trunk_rotation_deg;
         metrics.summary.pelvis_rotation_deg = posture.pelvis_rotation_deg;
         metrics.summary.pelvic_drop_deg = posture.pelvic_drop_deg;
@@ -110,7 +139,7 @@ impl AnalysisConfig {
             missing(metric, reason);
         }
 
-        Ok(Report {
+        let report = Report {
             schema_version: SCHEMA_VERSION,
             runform_version: env!("CARGO_PKG_VERSION").to_string(),
             input: InputInfo::of(recording),
@@ -121,6 +150,8 @@ impl AnalysisConfig {
             faults: Vec::new(),
             warnings,
             unavailable,
-        })
+        };
+        lap("report");
+        Ok((report, timings))
     }
 }

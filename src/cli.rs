@@ -3,6 +3,7 @@
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
+use runform::analysis::StageTiming;
 use runform::io::{InputFormat, ReadOptions};
 use runform::recording::{AccUnit, Frame, GyrUnit};
 use runform::simulate::{Mounting, SimConfig};
@@ -172,6 +173,9 @@ struct AnalyzeArgs {
     /// Axes of the file.
     #[arg(long, value_enum, default_value = "sensor")]
     frame: FrameArg,
+    /// Print the time and throughput of each stage on standard error.
+    #[arg(long)]
+    timings: bool,
 }
 
 fn parse_acc_unit(s: &str) -> Result<AccUnit, String> {
@@ -214,8 +218,13 @@ fn analyze(args: &AnalyzeArgs, stdout: &mut dyn Write) -> Result<()> {
         }),
         ..ReadOptions::default()
     };
+    let started = std::time::Instant::now();
     let recording = runform::io::read_path(&args.file, &options)?;
-    let report = AnalysisConfig::default().process(&recording)?;
+    let read_s = started.elapsed().as_secs_f64();
+    let (report, stages) = AnalysisConfig::default().process_timed(&recording)?;
+    if args.timings {
+        print_timings(&recording, read_s, &stages);
+    }
     if let Some(dir) = &args.out {
         write_outputs(&report, dir)?;
     }
@@ -318,4 +327,37 @@ fn truth_path_for(csv: &Path) -> PathBuf {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "simulated".into());
     csv.with_file_name(format!("{stem}.truth.json"))
+}
+
+/// Stage times and throughput (sensor samples per second) on standard error, so that
+/// `--format json` output stays clean.
+fn print_timings(recording: &runform::Recording, read_s: f64, stages: &[StageTiming]) {
+    let samples = (recording.len() * recording.streams.len()) as f64;
+    let bytes = std::fs::metadata(&recording.source)
+        .map(|m| m.len())
+        .unwrap_or(0) as f64;
+    eprintln!("{:<10} {:>9} {:>16}", "stage", "ms", "throughput");
+    eprintln!(
+        "{:<10} {:>9.1} {:>11.1} MB/s",
+        "read",
+        read_s * 1e3,
+        bytes / read_s / 1e6
+    );
+    let mut total = read_s;
+    for t in stages {
+        eprintln!(
+            "{:<10} {:>9.1} {:>7.1} M samples/s",
+            t.stage,
+            t.seconds * 1e3,
+            samples / t.seconds.max(1e-9) / 1e6
+        );
+        total += t.seconds;
+    }
+    eprintln!(
+        "{:<10} {:>9.1} {:>7.1} M samples/s ({} sensor samples)",
+        "total",
+        total * 1e3,
+        samples / total / 1e6,
+        samples
+    );
 }

@@ -181,3 +181,36 @@ fn sample_in_body_frame_gives_posture_close_to_truth() {
         );
     }
 }
+
+#[test]
+fn timings_go_to_stderr_and_leave_the_json_clean() {
+    let path = sample("efficient.csv");
+    let out = runform()
+        .args([
+            "analyze",
+            path.to_str().unwrap(),
+            "--format",
+            "json",
+            "--timings",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let _: Value = serde_json::from_slice(&out.stdout).expect("stdout is only the JSON report");
+    let err = String::from_utf8(out.stderr).unwrap();
+    for stage in [
+        "read",
+        "alignment",
+        "bouts",
+        "events",
+        "metrics",
+        "posture",
+        "report",
+        "total",
+    ] {
+        assert!(
+            err.lines().any(|l| l.starts_with(stage)),
+            "no {stage} line in:\n{err}"
+        );
+    }
+}
