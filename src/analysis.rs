@@ -135,6 +135,10 @@ impl AnalysisConfig {
             );
         }
         missing("foot_strike", "not measured by this version");
+        missing(
+            "faults",
+            "form faults are not assessed by this version: an empty list does not mean none were found",
+        );
         for (metric, reason) in &posture.unavailable {
             missing(metric, reason);
         }
