@@ -14,14 +14,19 @@ fn sample(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn json_of(args: &[&str]) -> Value {
-    let out = runform().args(args).output().unwrap();
+/// Runs the command and checks it succeeded, showing its stderr when it did not.
+fn succeed(command: &mut Command) -> std::process::Output {
+    let out = command.output().unwrap();
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&out.stdout).unwrap()
+    out
+}
+
+fn json_of(args: &[&str]) -> Value {
+    serde_json::from_slice(&succeed(runform().args(args)).stdout).unwrap()
 }
 
 #[test]
@@ -72,15 +77,10 @@ fn sample_report_has_the_documented_shape_and_the_truth() {
 fn out_folder_gets_report_and_steps_table() {
     let dir = tempfile::tempdir().unwrap();
     let path = sample("efficient.csv");
-    let out = runform()
-        .args(["analyze", path.to_str().unwrap(), "--out"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeed(
+        runform()
+            .args(["analyze", path.to_str().unwrap(), "--out"])
+            .arg(dir.path()),
     );
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("Cadence:"), "{text}");
@@ -100,26 +100,21 @@ fn out_folder_gets_report_and_steps_table() {
 fn simulate_writes_a_recording_and_its_truth_that_analyze_reads() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("run.csv");
-    let out = runform()
-        .args([
-            "simulate",
-            "--seed",
-            "4",
-            "--duration-s",
-            "20",
-            "--placements",
-            "pelvis",
-            "--cadence-spm",
-            "182",
-            "--out",
-        ])
-        .arg(&csv)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    succeed(
+        runform()
+            .args([
+                "simulate",
+                "--seed",
+                "4",
+                "--duration-s",
+                "20",
+                "--placements",
+                "pelvis",
+                "--cadence-spm",
+                "182",
+                "--out",
+            ])
+            .arg(&csv),
     );
     let truth: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("run.truth.json")).unwrap())
