@@ -134,7 +134,26 @@ impl AnalysisConfig {
                 "needs contact times of steps whose side is known",
             );
         }
-        missing("foot_strike", "not measured by this version");
+        let not_measured = [
+            ("foot_strike", t.foot_strike.is_none()),
+            ("overstride_cm", t.overstride_cm.is_none()),
+            ("step_length_m", t.step_length_m.is_none()),
+            ("speed_mps", t.speed_mps.is_none()),
+            ("tibia_angle_deg", t.tibia_angle_deg.is_none()),
+            ("braking_peak_g", t.braking_peak_g.is_none()),
+            ("braking_mps", t.braking_mps.is_none()),
+            ("impact_peak_g", t.impact_peak_g.is_none()),
+            ("loading_rate_g_per_s", t.loading_rate_g_per_s.is_none()),
+            ("impact_placement", t.impact_placement.is_none()),
+            (
+                "vertical_oscillation_mm",
+                t.vertical_oscillation_mm.is_none(),
+            ),
+            ("vertical_ratio_pct", t.vertical_ratio_pct.is_none()),
+        ];
+        for (metric, _) in not_measured.iter().filter(|(_, none)| *none) {
+            missing(metric, "not measured by this version");
+        }
         missing(
             "faults",
             "form faults are not assessed by this version: an empty list does not mean none were found",

@@ -6,8 +6,9 @@
 //! [`bouts`] (running vs walking vs standing) → [`events`] (initial contact, toe-off,
 //! side per step) → [`metrics`] (cadence, contact, flight, …) → [`posture`] (trunk and
 //! pelvis rotation, pelvic drop, forward lean, from the attitude of [`orientation`]) →
-//! [`report`] (JSON, text, tables). [`analysis`] runs the stages in order; [`simulate`]
-//! makes recordings with exact truth for tests and demos.
+//! [`faults`] (form findings with evidence) → [`report`] (JSON, text, tables).
+//! [`analysis`] runs the stages in order; [`simulate`] makes recordings with exact truth
+//! for tests and demos.
 //!
 //! The library never prints: reports go to a writer the caller hands over.
 //!
@@ -33,6 +34,7 @@ pub mod bouts;
 pub mod dsp;
 pub mod error;
 pub mod events;
+pub mod faults;
 pub mod io;
 pub mod metrics;
 pub mod orientation;

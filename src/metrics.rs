@@ -35,6 +35,19 @@ pub struct Step {
     pub step_s: Option<f64>,
     /// Time to the same foot's next initial contact, s.
     pub stride_s: Option<f64>,
+    /// Foot-strike angle: the sole's angle to the ground at initial contact relative to
+    /// its flat-stance angle, degrees (positive = toes up, heel first).
+    pub strike_angle_deg: Option<f64>,
+    /// Foot-strike pattern of this step (`rearfoot`, `midfoot`, `forefoot`).
+    pub strike_pattern: Option<StrikePattern>,
+    /// Landing distance: how far ahead of the pelvis the foot lands at initial contact, cm.
+    pub overstride_cm: Option<f64>,
+    /// Distance covered from this initial contact to the next step's, m.
+    pub step_length_m: Option<f64>,
+    /// Peak fore-aft deceleration of the pelvis (or trunk) in early stance, g.
+    pub braking_peak_g: Option<f64>,
+    /// Peak vertical acceleration after initial contact at [`Summary::impact_placement`], g.
+    pub impact_peak_g: Option<f64>,
 }
 
 /// Cadence and contact over one stretch of running time.
@@ -52,11 +65,42 @@ pub struct TimeSegment {
     pub ground_contact_ms: Option<f64>,
 }
 
+/// Rearfoot strikes are above this angle, degrees (Altman & Davis 2012).
+pub const REARFOOT_DEG: f64 = 8.0;
+/// Forefoot strikes are below this angle, degrees (Altman & Davis 2012).
+pub const FOREFOOT_DEG: f64 = -1.6;
+
+/// How a foot lands: the classes of Altman & Davis (2012) by strike angle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StrikePattern {
+    /// Heel first (angle above the rearfoot threshold, 8° by default).
+    Rearfoot,
+    /// Flat (between the two thresholds).
+    Midfoot,
+    /// Ball of the foot first (angle below the forefoot threshold, −1.6° by default).
+    Forefoot,
+}
+
+impl StrikePattern {
+    /// The pattern of a strike angle (degrees, positive = toes up) with the default
+    /// thresholds [`REARFOOT_DEG`] and [`FOREFOOT_DEG`].
+    pub fn of_angle(angle_deg: f64) -> Self {
+        if angle_deg > REARFOOT_DEG {
+            StrikePattern::Rearfoot
+        } else if angle_deg < FOREFOOT_DEG {
+            StrikePattern::Forefoot
+        } else {
+            StrikePattern::Midfoot
+        }
+    }
+}
+
 /// Foot-strike summary.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FootStrike {
-    /// `rearfoot`, `midfoot` or `forefoot`: the most common.
-    pub pattern: String,
+    /// The most common pattern.
+    pub pattern: StrikePattern,
     /// Share of steps per pattern, %.
     pub share_pct: BTreeMap<String, f64>,
     /// Mean strike angle, degrees (positive = toes up).
@@ -65,7 +109,7 @@ pub struct FootStrike {
 
 /// Run-level numbers: every field is over running steps, `None` (`null`) when the
 /// sensors present cannot give it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Summary {
     /// Steps per minute, both legs.
     pub cadence_spm: Option<f64>,
@@ -97,6 +141,30 @@ pub struct Summary {
     /// Forward lean: mean trunk pitch from vertical over running, degrees, positive
     /// forward (needs a trunk gyroscope and body axes).
     pub forward_lean_deg: Option<f64>,
+    /// Landing distance: mean over running steps of how far ahead of the pelvis the foot
+    /// lands at initial contact, cm.
+    pub overstride_cm: Option<f64>,
+    /// Mean step length, m.
+    pub step_length_m: Option<f64>,
+    /// Running speed, m/s.
+    pub speed_mps: Option<f64>,
+    /// Shank angle to vertical at initial contact, degrees (positive = foot ahead of the
+    /// knee).
+    pub tibia_angle_deg: Option<f64>,
+    /// Mean peak fore-aft deceleration of the pelvis (or trunk) in early stance, g.
+    pub braking_peak_g: Option<f64>,
+    /// Mean forward speed the pelvis loses per step while braking, m/s.
+    pub braking_mps: Option<f64>,
+    /// Mean peak vertical acceleration after initial contact at `impact_placement`, g.
+    pub impact_peak_g: Option<f64>,
+    /// Mean vertical loading rate at `impact_placement`, g/s.
+    pub loading_rate_g_per_s: Option<f64>,
+    /// The sensor impact is measured at (shank first, then foot, then pelvis).
+    pub impact_placement: Option<Placement>,
+    /// Vertical oscillation of the pelvis per stride, mm.
+    pub vertical_oscillation_mm: Option<f64>,
+    /// Vertical ratio: vertical oscillation / step length, %.
+    pub vertical_ratio_pct: Option<f64>,
     /// Time spent running, s.
     pub running_s: f64,
     /// Running steps counted.
@@ -214,6 +282,12 @@ pub fn steps_from(contacts: &[Contact], one_leg: bool) -> Vec<Step> {
             flight_ms: None,
             step_s: None,
             stride_s: None,
+            strike_angle_deg: None,
+            strike_pattern: None,
+            overstride_cm: None,
+            step_length_m: None,
+            braking_peak_g: None,
+            impact_peak_g: None,
         })
         .collect();
     let interval =
@@ -358,14 +432,10 @@ impl MetricsConfig {
                 flight_ms,
                 duty_factor,
                 contact_balance_left_pct: contact_balance_left_pct(&steps),
-                foot_strike: None,
-                trunk_rotation_deg: None,
-                pelvis_rotation_deg: None,
-                pelvic_drop_deg: None,
-                forward_lean_deg: None,
                 running_steps: running.len(),
                 running_s,
                 step_sources: placements.clone(),
+                ..Summary::default()
             },
             steps,
             segments,
@@ -399,21 +469,8 @@ impl MetricsConfig {
 
 fn empty_summary(running_s: f64) -> Summary {
     Summary {
-        cadence_spm: None,
-        cadence_fft_spm: None,
-        cadence_by_placement: BTreeMap::new(),
-        ground_contact_ms: None,
-        flight_ms: None,
-        duty_factor: None,
-        contact_balance_left_pct: None,
-        foot_strike: None,
-        trunk_rotation_deg: None,
-        pelvis_rotation_deg: None,
-        pelvic_drop_deg: None,
-        forward_lean_deg: None,
-        running_steps: 0,
         running_s,
-        step_sources: Vec::new(),
+        ..Summary::default()
     }
 }
 

@@ -5,6 +5,7 @@
 //! in `unavailable` saying why; nothing is made up. Units are in the key names.
 
 use crate::bouts::{Activity, Bout};
+pub use crate::faults::{Fault, Severity};
 use crate::metrics::{Step, Summary, TimeSegment};
 use crate::recording::{Frame, InputUnits, Placement, Recording, Warning};
 use polars::prelude::*;
@@ -75,17 +76,6 @@ pub struct Unavailable {
     pub metric: String,
     /// Why.
     pub reason: String,
-}
-
-/// A form fault with its evidence.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Fault {
-    /// Stable id, e.g. `low_cadence`.
-    pub id: String,
-    /// `mild`, `moderate` or `marked`.
-    pub severity: String,
-    /// What the sensors show.
-    pub evidence: String,
 }
 
 /// The whole report.
@@ -162,7 +152,13 @@ impl Report {
         } else {
             writeln!(out, "Faults:")?;
             for f in &self.faults {
-                writeln!(out, "  [{}] {}: {}", f.severity, f.id, f.evidence)?;
+                writeln!(
+                    out,
+                    "  [{}] {}: {}",
+                    f.severity.as_str(),
+                    f.title,
+                    f.evidence
+                )?;
             }
         }
         writeln!(out)?;

@@ -24,6 +24,7 @@ use super::SimConfig;
 use super::curve::{Quintic, TrigSeries, lerp, smoothstep, smoothstep_integral};
 use super::truth::Activity;
 use crate::error::{Error, Result};
+use crate::metrics::REARFOOT_DEG;
 use crate::recording::{STANDARD_GRAVITY_MPS2 as G, Side};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -60,8 +61,6 @@ const STRIKE_SD_DEG: f64 = 1.5;
 const OVERSTRIDE_SD_M: f64 = 0.01;
 /// Width of the heel-strike transient in the pelvis force, s (peak at half of it).
 const IMPACT_S: f64 = 0.04;
-/// Strike angle above which the heel-strike transient appears, degrees.
-pub(crate) const REARFOOT_DEG: f64 = 8.0;
 
 /// Parameters that vary smoothly with time, given at each IC (a *knot*) and blended
 /// between knots with a quintic smoothstep (so every signal built on them stays C2).

@@ -28,7 +28,6 @@
 
 use super::SimConfig;
 use super::body::{Body, angles};
-use super::gait::REARFOOT_DEG;
 use super::sensor::Synthesis;
 use crate::recording::{AccUnit, Frame, Placement, Side};
 use serde::{Deserialize, Serialize};
@@ -36,8 +35,7 @@ use std::collections::BTreeMap;
 
 /// Version of the truth file layout.
 pub const TRUTH_SCHEMA_VERSION: u32 = 1;
-/// Forefoot strikes are below this angle, degrees.
-pub const FOREFOOT_DEG: f64 = -1.6;
+pub use crate::metrics::{FOREFOOT_DEG, REARFOOT_DEG, StrikePattern};
 
 /// What the runner is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -52,30 +50,6 @@ pub enum Activity {
 }
 
 /// Foot-strike pattern of one step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum StrikePattern {
-    /// Heel first: angle above 8°.
-    Rearfoot,
-    /// Flat: angle from −1.6° to 8°.
-    Midfoot,
-    /// Forefoot first: angle below −1.6°.
-    Forefoot,
-}
-
-impl StrikePattern {
-    /// The pattern of a strike angle (degrees, positive = toes up).
-    pub fn of_angle(angle_deg: f64) -> Self {
-        if angle_deg > REARFOOT_DEG {
-            StrikePattern::Rearfoot
-        } else if angle_deg < FOREFOOT_DEG {
-            StrikePattern::Forefoot
-        } else {
-            StrikePattern::Midfoot
-        }
-    }
-}
-
 /// A stretch of one activity.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Bout {
