@@ -35,6 +35,7 @@ pub mod dsp;
 pub mod error;
 pub mod events;
 pub mod faults;
+pub mod history;
 pub mod io;
 pub mod metrics;
 pub mod orientation;
