@@ -52,7 +52,7 @@ pub struct RunRow {
     /// Mean running speed, m/s, when known.
     pub speed_mps: Option<f64>,
     /// Every numeric summary metric of the report by its key (e.g. `cadence_spm`,
-    /// `foot_strike_rearfoot_pct`).
+    /// `foot_strike_share_pct_rearfoot`).
     pub metrics: BTreeMap<String, f64>,
     /// The faults found, by id.
     pub faults: BTreeMap<String, Severity>,
@@ -104,7 +104,7 @@ impl Default for HistoryConfig {
             max_days_in_a_row: 7,
             trends: vec![
                 t("cadence_spm", 3.0),
-                t("foot_strike_rearfoot_pct", 15.0),
+                t("foot_strike_share_pct_rearfoot", 15.0),
                 t("contact_balance_left_pct", 1.0),
                 t("trunk_rotation_deg", 3.0),
                 t("ground_contact_ms", 15.0),

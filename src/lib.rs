@@ -30,6 +30,7 @@
 
 pub mod alignment;
 pub mod analysis;
+pub mod batch;
 pub mod bouts;
 pub mod dsp;
 pub mod error;
