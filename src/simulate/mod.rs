@@ -43,6 +43,7 @@
 mod body;
 mod curve;
 mod gait;
+pub mod season;
 mod sensor;
 pub mod truth;
 
