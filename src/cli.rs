@@ -1,6 +1,9 @@
 //! Command-line interface: argument parsing and the glue that calls the library and
 //! prints. Nothing here computes anything about running.
 
+mod batch;
+mod history;
+
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use runform::analysis::StageTiming;
@@ -22,8 +25,12 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Analyse a recording: bouts, steps, cadence, contact; prints a summary.
+    /// Analyse a recording (bouts, steps, cadence, contact, faults; prints a summary), or
+    /// many: several files or folders are analysed in parallel into a runs table.
     Analyze(AnalyzeArgs),
+    /// Training load and form trends across analysed runs (a runs table or the --out
+    /// folder of a batch).
+    History(history::HistoryArgs),
     /// Simulate a run: writes a canonical CSV and <name>.truth.json beside it.
     Simulate(Box<SimulateArgs>),
 }
@@ -148,8 +155,11 @@ enum InputFormatArg {
 #[derive(Debug, clap::Args)]
 struct AnalyzeArgs {
     /// The recording (runform's CSV: time, then <placement>_<acc|gyr|mag>_<x|y|z>; or
-    /// gaitmap's CSV, recognised by its 'sensor' and 'axis' header lines).
-    file: PathBuf,
+    /// gaitmap's CSV, recognised by its 'sensor' and 'axis' header lines). Several files,
+    /// or folders (searched for recordings), make a batch: analysed in parallel, with a
+    /// report per run and the runs table in --out.
+    #[arg(required = true, num_args = 1.., value_name = "FILE|DIR")]
+    files: Vec<PathBuf>,
     /// Layout of the file [default: recognised from its first lines, then its name:
     /// *.gaitmap.csv is gaitmap's].
     #[arg(long, value_enum)]
@@ -176,6 +186,16 @@ struct AnalyzeArgs {
     /// Print the time and throughput of each stage on standard error.
     #[arg(long)]
     timings: bool,
+    /// The day of the run (YYYY-MM-DD) for the runs table [default: the first date in
+    /// each file name].
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    date: Option<chrono::NaiveDate>,
+    /// Whose runs these are (the runs table's runner column and partition).
+    #[arg(long, value_name = "NAME", default_value = "")]
+    runner: String,
+    /// Worker threads for a batch [default: one per core].
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    jobs: usize,
 }
 
 fn parse_acc_unit(s: &str) -> Result<AccUnit, String> {
@@ -198,13 +218,18 @@ fn parse_gyr_unit(s: &str) -> Result<GyrUnit, String> {
 /// Runs the command.
 pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
     match cli.command {
-        Command::Analyze(args) => analyze(&args, stdout),
+        Command::Analyze(args) => match args.files.as_slice() {
+            [one] if !one.is_dir() => analyze(&args, one, stdout),
+            _ => batch::run(&args, stdout),
+        },
+        Command::History(args) => history::run(&args, stdout),
         Command::Simulate(args) => simulate(&args, stdout),
     }
 }
 
-fn analyze(args: &AnalyzeArgs, stdout: &mut dyn Write) -> Result<()> {
-    let options = ReadOptions {
+/// How `args` asks for files to be read.
+fn read_options(args: &AnalyzeArgs) -> ReadOptions {
+    ReadOptions {
         acc_unit: args.acc_unit,
         gyr_unit: args.gyr_unit,
         frame: match args.frame {
@@ -217,11 +242,21 @@ fn analyze(args: &AnalyzeArgs, stdout: &mut dyn Write) -> Result<()> {
             InputFormatArg::Gaitmap => InputFormat::Gaitmap,
         }),
         ..ReadOptions::default()
-    };
+    }
+}
+
+/// The analysis settings `args` asks for.
+fn analysis_config(_args: &AnalyzeArgs) -> Result<AnalysisConfig> {
+    Ok(AnalysisConfig::default())
+}
+
+fn analyze(args: &AnalyzeArgs, file: &Path, stdout: &mut dyn Write) -> Result<()> {
+    let options = read_options(args);
+    let config = analysis_config(args)?;
     let started = std::time::Instant::now();
-    let recording = runform::io::read_path(&args.file, &options)?;
+    let recording = runform::io::read_path(file, &options)?;
     let read_s = started.elapsed().as_secs_f64();
-    let (report, stages) = AnalysisConfig::default().process_timed(&recording)?;
+    let (report, stages) = config.process_timed(&recording)?;
     if args.timings {
         print_timings(&recording, read_s, &stages);
     }
