@@ -41,6 +41,26 @@ const IMPACT_ONSET_BACK_S: f64 = 0.08;
 /// ... and the raw impact peak this close to the low-passed one, s.
 const IMPACT_PEAK_NEAR_S: f64 = 0.03;
 
+/// Initial-contact uncertainty of each placement's method, ms: the mean absolute error
+/// of initial contact measured on real recordings against their reference, median over
+/// recordings (`tools/score.py`, `ic mae`). `None` where no real reference was available.
+///
+/// | placement | ms | measured on |
+/// |---|---|---|
+/// | pelvis | 5.5 | alcantara-pelvis: 8 treadmill trials, sacrum, 500 Hz, force-plate contacts |
+/// | shank | 8.7 | bach-shank: 2 treadmill runs, 142.857 Hz, force-plate contacts of that leg |
+/// | foot with a gyroscope | 20.6 | gaitmap-foot-walk: a walk, 204.8 Hz, against gaitmap's own initial contacts (a peer's definition, not a force plate; on simulated runs the method is within 2 ms) |
+///
+/// Trunk, wrist and a foot without a gyroscope have no real reference yet.
+pub fn event_uncertainty_ms(placement: Placement, has_gyroscope: bool) -> Option<f64> {
+    match placement.segment() {
+        Segment::Pelvis => Some(5.5),
+        Segment::Shank => Some(8.7),
+        Segment::Foot if has_gyroscope => Some(20.6),
+        Segment::Foot | Segment::Trunk | Segment::Wrist => None,
+    }
+}
+
 /// One foot contact.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Contact {
@@ -517,6 +537,15 @@ mod tests {
             assert!(err.abs() < 0.5 / rate + 1e-9, "IC {ic}: {err}");
             assert!(to.is_none());
         }
+    }
+
+    #[test]
+    fn uncertainty_is_given_only_where_measured() {
+        assert_eq!(event_uncertainty_ms(Placement::Pelvis, false), Some(5.5));
+        assert_eq!(event_uncertainty_ms(Placement::LeftShank, false), Some(8.7));
+        assert_eq!(event_uncertainty_ms(Placement::RightFoot, true), Some(20.6));
+        assert_eq!(event_uncertainty_ms(Placement::RightFoot, false), None);
+        assert_eq!(event_uncertainty_ms(Placement::Trunk, true), None);
     }
 
     #[test]
