@@ -134,6 +134,12 @@ impl AnalysisConfig {
                 "needs contact times of steps whose side is known",
             );
         }
+        if t.event_uncertainty_ms.is_none() && !t.step_sources.is_empty() {
+            missing(
+                "event_uncertainty_ms",
+                "the events of this placement have not been measured against a real reference",
+            );
+        }
         let not_measured = [
             ("foot_strike", t.foot_strike.is_none()),
             ("overstride_cm", t.overstride_cm.is_none()),

@@ -11,7 +11,7 @@ use crate::alignment::Aligned;
 use crate::bouts::{Activity, Bout};
 use crate::dsp::block_mean;
 use crate::dsp::spectrum::{Welch, dominant_frequency};
-use crate::events::{Contact, StreamContacts};
+use crate::events::{Contact, StreamContacts, event_uncertainty_ms};
 use crate::recording::{Placement, Recording, Segment, Side};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -171,6 +171,10 @@ pub struct Summary {
     pub running_steps: usize,
     /// Sensors the steps come from (both feet together, or one sensor).
     pub step_sources: Vec<Placement>,
+    /// How far the initial contacts of the step source's method are from a reference,
+    /// ms: the mean absolute error measured on real recordings for that placement (see
+    /// [`event_uncertainty_ms`](crate::events::event_uncertainty_ms)).
+    pub event_uncertainty_ms: Option<f64>,
 }
 
 /// Settings of the metric stage.
@@ -435,6 +439,11 @@ impl MetricsConfig {
                 running_steps: running.len(),
                 running_s,
                 step_sources: placements.clone(),
+                event_uncertainty_ms: recording
+                    .streams
+                    .iter()
+                    .find(|s| s.placement == placements[0])
+                    .and_then(|s| event_uncertainty_ms(s.placement, s.gyr_radps.is_some())),
                 ..Summary::default()
             },
             steps,

@@ -174,3 +174,95 @@ fn foot_walk_is_walking_not_running() {
             > 20.0
     );
 }
+
+/// Mean absolute error, ms, of each force-plate initial contact against the nearest
+/// reported one (as `tools/score.py`).
+fn ic_mae_ms(truth: &Value, report: &Report) -> f64 {
+    let got: Vec<f64> = report.steps.iter().map(|s| s.initial_contact_s).collect();
+    assert!(!got.is_empty(), "no steps");
+    let truth_ic = truth["initial_contacts_s"].as_array().unwrap();
+    truth_ic
+        .iter()
+        .map(|t| {
+            let t = t.as_f64().unwrap();
+            got.iter()
+                .map(|g| (g - t).abs())
+                .fold(f64::INFINITY, f64::min)
+                * 1000.0
+        })
+        .sum::<f64>()
+        / truth_ic.len() as f64
+}
+
+/// Per running trial of `folder`: (initial-contact MAE ms, contact-time error ms when
+/// reported), with the report's event uncertainty.
+fn event_errors(folder: &str) -> Option<Vec<(f64, Option<f64>, Option<f64>)>> {
+    let mut out = Vec::new();
+    for (path, truth) in &trials(folder)? {
+        let (unit, frame) = options_of(truth);
+        let r = analyze(path, unit, frame);
+        let ic = ic_mae_ms(truth, &r);
+        let contact = r
+            .summary
+            .ground_contact_ms
+            .map(|c| c - truth["contact_ms_mean"].as_f64().unwrap());
+        eprintln!(
+            "{}: IC MAE {ic:.1} ms, contact error {contact:?} ms",
+            path.display()
+        );
+        out.push((ic, contact, r.summary.event_uncertainty_ms));
+    }
+    Some(out)
+}
+
+/// The median as `tools/score.py` takes it: the mean of the two middle values of an even
+/// count.
+fn median_mid(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 0 {
+        0.5 * (v[n / 2 - 1] + v[n / 2])
+    } else {
+        v[n / 2]
+    }
+}
+
+#[test]
+fn pelvis_contact_and_toe_off_match_force_plate() {
+    let Some(e) = event_errors("alcantara-pelvis") else {
+        return;
+    };
+    let ic = median_mid(e.iter().map(|x| x.0).collect());
+    let contact: Vec<f64> = e
+        .iter()
+        .map(|x| x.1.expect("pelvis contact time").abs())
+        .collect();
+    assert!(contact.iter().all(|&c| c < 40.0), "{contact:?}");
+    let contact = median_mid(contact);
+    eprintln!("pelvis: median IC MAE {ic:.1} ms, median contact error {contact:.1} ms");
+    assert!(ic <= 15.0, "median IC MAE {ic:.1} ms");
+    assert!(contact <= 15.0, "median contact-time error {contact:.1} ms");
+    // the uncertainty the report states is the one measured here
+    let stated = e[0].2.expect("pelvis event uncertainty");
+    assert!(
+        (stated - ic).abs() <= 2.0,
+        "stated {stated} vs measured {ic:.1}"
+    );
+}
+
+#[test]
+fn shank_initial_contact_matches_force_plate() {
+    let Some(e) = event_errors("bach-shank") else {
+        return;
+    };
+    let mae: Vec<f64> = e.iter().map(|x| x.0).collect();
+    assert!(mae.iter().all(|&m| m < 15.0), "{mae:?}");
+    let mean = mae.iter().sum::<f64>() / mae.len() as f64;
+    eprintln!("shank: mean of the trials' IC MAE {mean:.1} ms");
+    assert!(mean <= 10.0, "IC MAE {mean:.1} ms");
+    let stated = e[0].2.expect("shank event uncertainty");
+    assert!(
+        (stated - mean).abs() <= 2.0,
+        "stated {stated} vs measured {mean:.1}"
+    );
+}

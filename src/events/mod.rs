@@ -7,13 +7,17 @@
 //!   rises above 1 g in stance. Each stance is one bump of the low-passed signal; IC is
 //!   where the signal rises through `contact_g` before the bump, TO where it falls
 //!   through it after. Without a flight phase (walking) IC is the steepest rise before
-//!   the bump and TO is not given. Side comes from the sideways push of each stance
-//!   ([`side`]).
+//!   the bump and TO is not given. Where the stance ends in a sharp bend of the signal
+//!   shortly before that fall (the ground force stopping at toe-off, with soft tissue
+//!   stretching the drop to the flight floor over 20–30 ms), TO is the bend instead.
+//!   Side comes from the sideways push of each stance ([`side`]).
 //! - **Foot with a gyroscope** ([`foot`]): the sagittal angular velocity gives IC (the
 //!   impact after the mid-swing rotation) and TO (the push-off rotation about the toes).
-//! - **Foot without a gyroscope, shank** (acceleration magnitude, g): one impact per
+//! - **Foot without a gyroscope, shank** (acceleration, g, sensor axes): one impact per
 //!   stride, followed stride by stride at the bout's rhythm; IC is the start of the
-//!   impact's rise, no TO. One sensor sees every other step.
+//!   impact's rise along the impact's own axis (the main direction of the impact peaks),
+//!   on the raw signal. No TO: the gyroscope-free shank shows no feature at toe-off that
+//!   held up on force-plate data. One sensor sees every other step.
 //! - **Wrist**: one bump of the magnitude per step; IC at the bump, approximate.
 //!
 //! Physiological limits reject impossible events: steps closer than 0.6 of the bout's
@@ -27,8 +31,35 @@ use crate::bouts::{Activity, Bout};
 use crate::dsp::Butterworth;
 use crate::dsp::peaks::find_peaks;
 use crate::error::Result;
-use crate::recording::{Placement, Recording, Segment, Side};
+use crate::recording::{Placement, Recording, STANDARD_GRAVITY_MPS2, Segment, Side};
+use nalgebra::{Matrix3, SymmetricEigen, Vector3};
 use serde::{Deserialize, Serialize};
+
+/// Leg sensors without a gyroscope: the impact's onset is searched this far before its
+/// peak, s.
+const IMPACT_ONSET_BACK_S: f64 = 0.08;
+/// ... and the raw impact peak this close to the low-passed one, s.
+const IMPACT_PEAK_NEAR_S: f64 = 0.03;
+
+/// Initial-contact uncertainty of each placement's method, ms: the mean absolute error
+/// of initial contact measured on real recordings against their reference, median over
+/// recordings (`tools/score.py`, `ic mae`). `None` where no real reference was available.
+///
+/// | placement | ms | measured on |
+/// |---|---|---|
+/// | pelvis | 5.5 | alcantara-pelvis: 8 treadmill trials, sacrum, 500 Hz, force-plate contacts |
+/// | shank | 8.7 | bach-shank: 2 treadmill runs, 142.857 Hz, force-plate contacts of that leg |
+/// | foot with a gyroscope | 20.6 | gaitmap-foot-walk: a walk, 204.8 Hz, against gaitmap's own initial contacts (a peer's definition, not a force plate; on simulated runs the method is within 2 ms) |
+///
+/// Trunk, wrist and a foot without a gyroscope have no real reference yet.
+pub fn event_uncertainty_ms(placement: Placement, has_gyroscope: bool) -> Option<f64> {
+    match placement.segment() {
+        Segment::Pelvis => Some(5.5),
+        Segment::Shank => Some(8.7),
+        Segment::Foot if has_gyroscope => Some(20.6),
+        Segment::Foot | Segment::Trunk | Segment::Wrist => None,
+    }
+}
 
 /// One foot contact.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -72,6 +103,12 @@ pub struct EventConfig {
     pub foot_ic_before_s: f64,
     /// ... to this long after it, s (gaitmap: 50 ms).
     pub foot_ic_after_s: f64,
+    /// Pelvis or trunk toe-off: a bend of the vertical specific force sharper than this
+    /// (second derivative below minus this, g/s²) shortly before it falls through
+    /// `contact_g` marks the onset of the final fall, i.e. the foot leaving the ground.
+    pub to_bend_g_per_s2: f64,
+    /// ... searched this long before the fall through `contact_g`, s.
+    pub to_bend_window_s: f64,
 }
 
 impl Default for EventConfig {
@@ -82,6 +119,8 @@ impl Default for EventConfig {
             min_step_share: 0.6,
             foot_ic_before_s: 0.08,
             foot_ic_after_s: 0.05,
+            to_bend_g_per_s2: 1000.0,
+            to_bend_window_s: 0.04,
         }
     }
 }
@@ -134,7 +173,10 @@ impl EventConfig {
                         self.foot_gyro_contacts(&al.norm_g[i0..i1], &gyr, rate, period)?
                     }
                     Segment::Foot | Segment::Shank => {
-                        self.leg_contacts(&signal[i0..i1], rate, period)?
+                        let acc_g: Vec<Vector3<f64>> = (i0..i1)
+                            .map(|i| stream.acc_mps2.at(i) / STANDARD_GRAVITY_MPS2)
+                            .collect();
+                        self.leg_contacts(&signal[i0..i1], &acc_g, rate, period)?
                     }
                     Segment::Wrist => {
                         self.wrist_contacts(&signal[i0..i1], rate, period, step_hz)?
@@ -197,9 +239,11 @@ impl EventConfig {
                 None if lo == 0 => continue,
                 None => steepest_rise(v, lo, p, rate),
             };
-            let to = (p..hi)
-                .find(|&i| v[i + 1] < self.contact_g)
-                .map(|i| crossing(v, i, self.contact_g, rate));
+            let to = (p..hi).find(|&i| v[i + 1] < self.contact_g).map(|i| {
+                let level = crossing(v, i, self.contact_g, rate);
+                fall_onset(v, p, i, rate, self.to_bend_g_per_s2, self.to_bend_window_s)
+                    .map_or(level, |onset| onset.min(level))
+            });
             // two contacts closer than a step allows are one step seen twice
             if out.last().is_some_and(|&(last, _): &(f64, Option<f64>)| {
                 ic - last < self.min_step_share * period_s
@@ -212,27 +256,59 @@ impl EventConfig {
     }
 
     /// One impact per stride, found by walking along the bout one stride at a time: the
-    /// next impact is the largest acceleration 0.7–1.3 strides after the last one, so no
-    /// stride is skipped or counted twice while the rhythm holds. IC is the start of the
-    /// impact's rise.
+    /// next impact is the largest low-passed acceleration magnitude (`acc_lp_g`)
+    /// 0.7–1.3 strides after the last one, so no stride is skipped or counted twice while
+    /// the rhythm holds. IC is where the impact begins along the impact's own axis: the
+    /// raw acceleration (`acc_g`, sensor axes, g) is projected on the main direction of
+    /// the impact peaks (signed so that the impacts are positive), and IC is the last
+    /// local minimum of that projection before the impact peak.
+    ///
+    /// Physics: the ground stops the foot at IC; the impact peak of the shank follows some
+    /// 15–35 ms later, while the heel pad and shoe compress. Along the impact's axis the
+    /// late-swing deceleration of the leg turns into the impact's rise at contact, which
+    /// is the last minimum before the peak. The magnitude mixes in the other axes (the
+    /// swing's centripetal acceleration) and smears that turn, and a low-pass filter moves
+    /// it, so the raw projection is used.
     fn leg_contacts(
         &self,
-        acc: &[f64],
+        acc_lp_g: &[f64],
+        acc_g: &[Vector3<f64>],
         rate: f64,
         stride_s: f64,
     ) -> Result<Vec<(f64, Option<f64>)>> {
-        let n = acc.len();
-        let impacts = stride_walk(acc, stride_s * rate);
-        let back = (0.08 * rate).ceil() as usize;
-        Ok(impacts
+        let n = acc_lp_g.len().min(acc_g.len());
+        let impacts = stride_walk(&acc_lp_g[..n], stride_s * rate);
+        let back = (IMPACT_ONSET_BACK_S * rate).ceil() as usize;
+        let near = (IMPACT_PEAK_NEAR_S * rate).ceil() as usize;
+        // the raw impact peak near each low-passed one
+        let peaks: Vec<usize> = impacts
             .into_iter()
+            .filter_map(|p| {
+                (p.saturating_sub(near)..(p + near + 1).min(n))
+                    .max_by(|&a, &b| acc_g[a].norm().total_cmp(&acc_g[b].norm()))
+            })
             .filter(|&p| p > back && p + 1 < n)
+            .collect();
+        let (along, peaks) = match impact_axis(acc_g, &peaks) {
+            Some(u) => {
+                // the impacts stand out more along their axis than in the magnitude,
+                // which a mid-stance or swing bump can top: walk the strides again on it
+                let along: Vec<f64> = acc_g[..n].iter().map(|a| a.dot(&u)).collect();
+                let peaks = stride_walk(&along, stride_s * rate)
+                    .into_iter()
+                    .filter(|&p| p > back && p + 1 < n)
+                    .collect();
+                (along, peaks)
+            }
+            None => (acc_g[..n].iter().map(|a| a.norm()).collect(), peaks),
+        };
+        Ok(peaks
+            .into_iter()
             .map(|p| {
                 let from = p - back;
-                // last local minimum before the impact peak
                 let start = (from.max(1)..p)
                     .rev()
-                    .find(|&i| acc[i] <= acc[i - 1] && acc[i] <= acc[i + 1])
+                    .find(|&i| along[i] <= along[i - 1] && along[i] <= along[i + 1])
                     .unwrap_or(from);
                 (start as f64 / rate, None)
             })
@@ -254,6 +330,21 @@ impl EventConfig {
             .map(|p| (p as f64 / rate, None))
             .collect())
     }
+}
+
+/// The main direction of the acceleration at the impact peaks `peaks` (unit vector,
+/// signed so that the impacts read positive); `None` with fewer than three impacts.
+fn impact_axis(acc_g: &[Vector3<f64>], peaks: &[usize]) -> Option<Vector3<f64>> {
+    if peaks.len() < 3 {
+        return None;
+    }
+    let scatter = peaks.iter().fold(Matrix3::zeros(), |m, &p| {
+        m + acc_g[p] * acc_g[p].transpose()
+    });
+    let eig = SymmetricEigen::new(scatter);
+    let u = eig.eigenvectors.column(eig.eigenvalues.imax()).into_owned();
+    let sum: f64 = peaks.iter().map(|&p| acc_g[p].dot(&u)).sum();
+    Some(if sum < 0.0 { -u } else { u })
 }
 
 /// Maxima of `x`, the first within one stride, each next 0.7–1.3 strides after the last.
@@ -290,6 +381,36 @@ fn crossing(v: &[f64], i: usize, level: f64, rate: f64) -> f64 {
         0.0
     };
     (i as f64 + w) / rate
+}
+
+/// Onset of the final fall of a trunk-borne stance bump (peak at `peak`, falling through
+/// the contact level between `cross` and `cross + 1`): the latest sharp bend (a local
+/// minimum of the second derivative below `-bend_g_per_s2`) within `window_s` before the
+/// fall through the level; s from the slice start, `None` when the stance ends without one.
+///
+/// Physics: the vertical ground reaction force stops when the foot leaves the ground, so
+/// the vertical specific force leaves its late-stance course with a sharp bend and drops
+/// to the flight floor. At the sacrum soft tissue (and any low-pass filter applied before
+/// runform) stretches that drop over 20–30 ms, so an absolute level is reached late; the
+/// bend where the drop begins is not delayed. A stance that ends smoothly (the force
+/// easing to zero) has no such bend, and the level crossing stands.
+fn fall_onset(
+    v: &[f64],
+    peak: usize,
+    cross: usize,
+    rate: f64,
+    bend_g_per_s2: f64,
+    window_s: f64,
+) -> Option<f64> {
+    let d2 = |i: usize| (v[i + 1] - 2.0 * v[i] + v[i - 1]) * rate * rate;
+    let lo = (peak + 2).max(cross.saturating_sub((window_s * rate).round() as usize));
+    (lo..cross.min(v.len().saturating_sub(2)))
+        .rev()
+        .find(|&i| {
+            let c = d2(i);
+            c < -bend_g_per_s2 && c < d2(i - 1) && c <= d2(i + 1)
+        })
+        .map(|i| i as f64 / rate)
 }
 
 fn steepest_rise(v: &[f64], lo: usize, hi: usize, rate: f64) -> f64 {
@@ -332,6 +453,99 @@ mod tests {
             assert!((ic - true_ic).abs() < 0.008, "step {k}: {ic} vs {true_ic}");
             assert!((to.unwrap() - (true_ic + 0.22)).abs() < 0.008);
         }
+    }
+
+    /// A sacrum whose reading lags toe-off: a sine stance that is cut at toe-off
+    /// (0.22 s, still 1.2 g) and then takes 30 ms to fall to the flight floor.
+    #[test]
+    fn pelvis_toe_off_is_the_onset_of_the_final_fall() {
+        let (rate, step_s, to_s) = (500.0, 0.32, 0.22);
+        let v: Vec<f64> = (0..(rate * step_s * 10.0) as usize)
+            .map(|i| {
+                let ph = (i as f64 / rate) % step_s;
+                let at_to = 2.5 * (std::f64::consts::PI * to_s / 0.26).sin();
+                if ph < to_s {
+                    2.5 * (std::f64::consts::PI * ph / 0.26).sin()
+                } else if ph < to_s + 0.03 {
+                    at_to * (1.0 - (ph - to_s) / 0.03)
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let c = EventConfig::default()
+            .trunk_contacts(&v, rate, step_s, 1.0 / step_s)
+            .unwrap();
+        assert_eq!(c.len(), 10);
+        for (k, (ic, to)) in c.iter().enumerate().skip(1) {
+            let true_to = k as f64 * step_s + to_s;
+            // the level crossing alone would read 26 ms late
+            let to = to.unwrap();
+            assert!((to - true_to).abs() < 0.004, "step {k}: {to} vs {true_to}");
+            assert!(*ic < to);
+        }
+    }
+
+    #[test]
+    fn fall_onset_needs_a_sharp_bend() {
+        // a straight fall has no bend; a corner has one (at sample 3)
+        let straight = [2.0, 1.8, 1.6, 1.4, 1.2, 1.0, 0.8, 0.6, 0.4, 0.2, 0.1];
+        assert_eq!(fall_onset(&straight, 0, 9, 100.0, 1000.0, 0.1), None);
+        let corner = [1.0, 1.0, 1.0, 1.0, 0.7, 0.4, 0.1, 0.0, 0.0];
+        let t = fall_onset(&corner, 0, 5, 100.0, 1000.0, 0.1).unwrap();
+        assert!((t - 0.03).abs() < 1e-9, "{t}");
+    }
+
+    /// A shank at 200 Hz with its impact axis between sensor x and y: the leg decelerates
+    /// (−1 g along the axis) for 50 ms before contact, the impact rises to 6 g in 20 ms,
+    /// and a wide 3 g mid-stance bump along z follows.
+    #[test]
+    fn shank_contact_is_the_start_of_the_impact_along_its_axis() {
+        let (rate, stride_s, ic_s) = (200.0, 0.7, 0.3);
+        let u = Vector3::new(0.6, -0.8, 0.0);
+        let acc: Vec<Vector3<f64>> = (0..(rate * stride_s * 8.0) as usize)
+            .map(|i| {
+                let ph = (i as f64 / rate) % stride_s - ic_s;
+                let along = if (-0.05..0.0).contains(&ph) {
+                    -(ph + 0.05) / 0.05
+                } else if (0.0..0.02).contains(&ph) {
+                    -1.0 + 7.0 * ph / 0.02
+                } else if (0.02..0.05).contains(&ph) {
+                    6.0 * (0.05 - ph) / 0.03
+                } else {
+                    0.0
+                };
+                let bump = if (0.05..0.25).contains(&ph) {
+                    3.0 * (std::f64::consts::PI * (ph - 0.05) / 0.2).sin()
+                } else {
+                    0.0
+                };
+                u * along + Vector3::new(0.0, 0.0, 1.0 + bump)
+            })
+            .collect();
+        let norm: Vec<f64> = acc.iter().map(|a| a.norm()).collect();
+        let lp = Butterworth::low_pass(2, 20.0, rate)
+            .unwrap()
+            .filtfilt(&norm);
+        let c = EventConfig::default()
+            .leg_contacts(&lp, &acc, rate, stride_s)
+            .unwrap();
+        assert!(c.len() >= 7, "{c:?}");
+        for (ic, to) in c {
+            let k = (ic / stride_s).floor();
+            let err = ic - (k * stride_s + ic_s);
+            assert!(err.abs() < 0.5 / rate + 1e-9, "IC {ic}: {err}");
+            assert!(to.is_none());
+        }
+    }
+
+    #[test]
+    fn uncertainty_is_given_only_where_measured() {
+        assert_eq!(event_uncertainty_ms(Placement::Pelvis, false), Some(5.5));
+        assert_eq!(event_uncertainty_ms(Placement::LeftShank, false), Some(8.7));
+        assert_eq!(event_uncertainty_ms(Placement::RightFoot, true), Some(20.6));
+        assert_eq!(event_uncertainty_ms(Placement::RightFoot, false), None);
+        assert_eq!(event_uncertainty_ms(Placement::Trunk, true), None);
     }
 
     #[test]
