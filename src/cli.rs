@@ -4,6 +4,7 @@
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use runform::analysis::StageTiming;
+use runform::faults::Rules;
 use runform::io::{InputFormat, ReadOptions};
 use runform::recording::{AccUnit, Frame, GyrUnit};
 use runform::simulate::{Mounting, SimConfig};
@@ -176,6 +177,10 @@ struct AnalyzeArgs {
     /// Print the time and throughput of each stage on standard error.
     #[arg(long)]
     timings: bool,
+    /// Fault rules (TOML) to use instead of the built-in ones (same layout as
+    /// src/faults/rules.toml).
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
 }
 
 fn parse_acc_unit(s: &str) -> Result<AccUnit, String> {
@@ -218,10 +223,14 @@ fn analyze(args: &AnalyzeArgs, stdout: &mut dyn Write) -> Result<()> {
         }),
         ..ReadOptions::default()
     };
+    let mut config = AnalysisConfig::default();
+    if let Some(path) = &args.rules {
+        config.faults = Rules::from_path(path)?;
+    }
     let started = std::time::Instant::now();
     let recording = runform::io::read_path(&args.file, &options)?;
     let read_s = started.elapsed().as_secs_f64();
-    let (report, stages) = AnalysisConfig::default().process_timed(&recording)?;
+    let (report, stages) = config.process_timed(&recording)?;
     if args.timings {
         print_timings(&recording, read_s, &stages);
     }
