@@ -586,7 +586,9 @@ impl Rules {
                     }
                     Err((reason, key)) => {
                         reasons.push(reason);
-                        missing.extend(key);
+                        if let Some(key) = key.filter(|k| !missing.contains(k)) {
+                            missing.push(key);
+                        }
                     }
                 }
             }
