@@ -200,6 +200,7 @@ fn timings_go_to_stderr_and_leave_the_json_clean() {
         "events",
         "metrics",
         "posture",
+        "faults",
         "report",
         "total",
     ] {
