@@ -839,8 +839,13 @@ fn judge(rule: &Rule, m: &Measured) -> Option<Fault> {
                     Direction::Lower => (lo - m.value) / sd,
                     _ => (m.value - hi) / sd,
                 };
+                let place = if beyond > 0.0 {
+                    format!("{beyond:.1} SD {side} the typical range")
+                } else {
+                    "within the typical range".to_string()
+                };
                 evidence.push_str(&format!(
-                    "; this run varies by {} (SD {over}), so its value is {beyond:.1} SD {side} the typical range.",
+                    "; this run varies by {} (SD {over}), so its value is {place}.",
                     rule.fmt(sd)
                 ));
             }
