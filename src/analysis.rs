@@ -2,12 +2,13 @@
 //!
 //! `io` → [`alignment`](crate::alignment) → [`bouts`](crate::bouts) →
 //! [`events`](crate::events) → [`metrics`](crate::metrics) → [`posture`](crate::posture)
-//! → [`report`](crate::report).
+//! → [`faults`](crate::faults) → [`report`](crate::report).
 
 use crate::alignment::{Aligned, align};
 use crate::bouts::BoutConfig;
 use crate::error::Result;
 use crate::events::EventConfig;
+use crate::faults::Rules;
 use crate::metrics::MetricsConfig;
 use crate::posture::PostureConfig;
 use crate::recording::{Recording, Segment, Warning};
@@ -25,6 +26,8 @@ pub struct AnalysisConfig {
     pub metrics: MetricsConfig,
     /// Trunk and pelvis angles.
     pub posture: PostureConfig,
+    /// Fault rules.
+    pub faults: Rules,
 }
 
 /// How long one stage took.
@@ -160,12 +163,33 @@ impl AnalysisConfig {
         for (metric, _) in not_measured.iter().filter(|(_, none)| *none) {
             missing(metric, "not measured by this version");
         }
-        missing(
-            "faults",
-            "form faults are not assessed by this version: an empty list does not mean none were found",
-        );
         for (metric, reason) in &posture.unavailable {
             missing(metric, reason);
+        }
+        let assessment = self
+            .faults
+            .process(&metrics.summary, &metrics.steps, &metrics.segments);
+        lap("faults");
+        for na in &assessment.not_assessed {
+            let why: Vec<String> = na
+                .missing
+                .iter()
+                .filter_map(|key| {
+                    unavailable
+                        .iter()
+                        .find(|u| u.metric == *key)
+                        .map(|u| format!("{key}: {}", u.reason))
+                })
+                .collect();
+            let reason = if why.is_empty() {
+                na.reason.clone()
+            } else {
+                format!("{} ({})", na.reason, why.join("; "))
+            };
+            unavailable.push(Unavailable {
+                metric: format!("fault:{}", na.id),
+                reason,
+            });
         }
 
         let report = Report {
@@ -176,9 +200,10 @@ impl AnalysisConfig {
             summary: metrics.summary,
             segments: metrics.segments,
             steps: metrics.steps,
-            faults: Vec::new(),
+            faults: assessment.faults,
             warnings,
             unavailable,
+            faults_assessed: assessment.assessed,
         };
         lap("report");
         Ok((report, timings))

@@ -7,6 +7,7 @@ mod history;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use runform::analysis::StageTiming;
+use runform::faults::Rules;
 use runform::io::{InputFormat, ReadOptions};
 use runform::recording::{AccUnit, Frame, GyrUnit};
 use runform::simulate::{Mounting, SimConfig};
@@ -186,6 +187,10 @@ struct AnalyzeArgs {
     /// Print the time and throughput of each stage on standard error.
     #[arg(long)]
     timings: bool,
+    /// Fault rules (TOML) to use instead of the built-in ones (same layout as
+    /// src/faults/rules.toml).
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
     /// The day of the run (YYYY-MM-DD) for the runs table [default: the first date in
     /// each file name].
     #[arg(long, value_name = "YYYY-MM-DD")]
@@ -246,8 +251,12 @@ fn read_options(args: &AnalyzeArgs) -> ReadOptions {
 }
 
 /// The analysis settings `args` asks for.
-fn analysis_config(_args: &AnalyzeArgs) -> Result<AnalysisConfig> {
-    Ok(AnalysisConfig::default())
+fn analysis_config(args: &AnalyzeArgs) -> Result<AnalysisConfig> {
+    let mut config = AnalysisConfig::default();
+    if let Some(path) = &args.rules {
+        config.faults = Rules::from_path(path)?;
+    }
+    Ok(config)
 }
 
 fn analyze(args: &AnalyzeArgs, file: &Path, stdout: &mut dyn Write) -> Result<()> {

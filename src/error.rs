@@ -361,6 +361,11 @@ pub enum Problem {
     /// A whole-file property that is not as expected.
     #[error("{0}")]
     Other(String),
+    /// A fault rules file (`--rules`) that cannot be used.
+    #[error(
+        "{0} (expected [[rule]] tables with id, title, metric, unit, direction, thresholds, source, why_it_matters, what_to_do, as in runform's built-in rules)"
+    )]
+    Rules(String),
 }
 
 fn unknown_axis_message(body_frame: bool) -> String {

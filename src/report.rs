@@ -99,8 +99,13 @@ pub struct Report {
     pub faults: Vec<Fault>,
     /// What the reader or analysis noticed.
     pub warnings: Vec<Warning>,
-    /// Metrics left `null`, with reasons.
+    /// Metrics left `null`, with reasons; faults the sensors present cannot judge are
+    /// listed as `fault:<id>`.
     pub unavailable: Vec<Unavailable>,
+    /// Ids of the faults that were judged, found or not: a fault missing from `faults`
+    /// is known to be absent only when it is listed here.
+    #[serde(default)]
+    pub faults_assessed: Vec<String>,
 }
 
 impl Report {
@@ -144,23 +149,7 @@ impl Report {
             sensors.join(", ")
         )?;
         writeln!(out)?;
-        if self.faults.is_empty() {
-            writeln!(
-                out,
-                "Faults: form faults are not assessed by this version yet; the numbers below are what was measured."
-            )?;
-        } else {
-            writeln!(out, "Faults:")?;
-            for f in &self.faults {
-                writeln!(
-                    out,
-                    "  [{}] {}: {}",
-                    f.severity.as_str(),
-                    f.title,
-                    f.evidence
-                )?;
-            }
-        }
+        self.write_faults(&mut out)?;
         writeln!(out)?;
         let mut by_activity: BTreeMap<&str, f64> = BTreeMap::new();
         for b in &self.bouts {
@@ -257,6 +246,54 @@ impl Report {
             for w in &self.warnings {
                 writeln!(out, "  {}: {}", w.code, w.message)?;
             }
+        }
+        Ok(())
+    }
+
+    /// The faults section of the text summary: each fault with its severity, evidence,
+    /// why it matters and what to do, then the faults that could not be judged.
+    fn write_faults<W: Write>(&self, out: &mut W) -> std::io::Result<()> {
+        writeln!(
+            out,
+            "Faults — what the sensors show, not a diagnosis; pain that lasts two weeks or more needs a professional."
+        )?;
+        for f in &self.faults {
+            writeln!(out, "  [{}] {}", f.severity.as_str(), f.title)?;
+            writeln!(out, "      {}", f.evidence)?;
+            writeln!(out, "      Why it matters: {}", f.why_it_matters)?;
+            writeln!(out, "      What to do: {}", f.what_to_do)?;
+        }
+        let not_assessed: Vec<&str> = self
+            .unavailable
+            .iter()
+            .filter_map(|u| u.metric.strip_prefix("fault:"))
+            .collect();
+        let clear: Vec<&str> = self
+            .faults_assessed
+            .iter()
+            .filter(|id| !self.faults.iter().any(|f| &f.id == *id))
+            .map(String::as_str)
+            .collect();
+        if self.faults_assessed.is_empty() {
+            writeln!(out, "  None could be judged with these sensors.")?;
+        } else if !clear.is_empty() {
+            writeln!(
+                out,
+                "  {}: {}.",
+                if self.faults.is_empty() {
+                    "None found among those judged"
+                } else {
+                    "Judged and not found"
+                },
+                clear.join(", ")
+            )?;
+        }
+        if !not_assessed.is_empty() {
+            writeln!(
+                out,
+                "  Not judged (see 'Not measured' below): {}.",
+                not_assessed.join(", ")
+            )?;
         }
         Ok(())
     }

@@ -200,6 +200,7 @@ fn timings_go_to_stderr_and_leave_the_json_clean() {
         "events",
         "metrics",
         "posture",
+        "faults",
         "report",
         "total",
     ] {
@@ -208,4 +209,69 @@ fn timings_go_to_stderr_and_leave_the_json_clean() {
             "no {stage} line in:\n{err}"
         );
     }
+}
+
+#[test]
+fn rules_file_replaces_the_built_in_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules.toml");
+    // the efficient runner (about 180 steps/min) has no fault with the built-in rules;
+    // a rule calling anything under 185 steps/min low finds one
+    std::fs::write(
+        &rules,
+        "[[rule]]\nid = \"low_cadence\"\ntitle = \"Low cadence\"\nmetric = \"cadence_spm\"\nunit = \"steps/min\"\ndirection = \"lower\"\nthresholds = [185.0]\nsource = \"test\"\nwhy_it_matters = \"w\"\nwhat_to_do = \"d\"\n",
+    )
+    .unwrap();
+    let path = sample("efficient.csv");
+    let args = [
+        "analyze",
+        path.to_str().unwrap(),
+        "--frame",
+        "body",
+        "--format",
+        "json",
+    ];
+    let built_in = json_of(&args);
+    assert_eq!(built_in["faults"].as_array().unwrap().len(), 0);
+    let mut with_rules = args.to_vec();
+    with_rules.extend(["--rules", rules.to_str().unwrap()]);
+    let report = json_of(&with_rules);
+    let faults = report["faults"].as_array().unwrap();
+    assert_eq!(faults.len(), 1, "{faults:?}");
+    assert_eq!(faults[0]["id"], "low_cadence");
+    assert_eq!(faults[0]["threshold"], 185.0);
+    assert_eq!(faults[0]["source"], "test");
+    assert_eq!(
+        report["faults_assessed"],
+        serde_json::json!(["low_cadence"])
+    );
+}
+
+#[test]
+fn bad_rules_file_exits_2_naming_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules.toml");
+    std::fs::write(&rules, "[[rule]]\nid = \"x\"\nmetric = \"cadense_spm\"\n").unwrap();
+    let path = sample("efficient.csv");
+    for file in [rules.clone(), dir.path().join("missing.toml")] {
+        let out = runform()
+            .args(["analyze", path.to_str().unwrap(), "--rules"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(file.to_str().unwrap()), "{err}");
+    }
+    let out = runform()
+        .args(["analyze", path.to_str().unwrap(), "--rules"])
+        .arg(&rules)
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("line 3") && err.contains("cadense_spm"),
+        "{err}"
+    );
 }
