@@ -48,6 +48,22 @@ pub struct Step {
     pub braking_peak_g: Option<f64>,
     /// Peak vertical acceleration after initial contact at [`Summary::impact_placement`], g.
     pub impact_peak_g: Option<f64>,
+    /// Peak-to-peak height of the pelvis (or trunk) over the stride that starts at this
+    /// step, mm (see [`oscillation`](crate::oscillation)).
+    pub vertical_oscillation_mm: Option<f64>,
+    /// Range of pelvis roll over this step's stance, degrees.
+    pub pelvic_drop_deg: Option<f64>,
+    /// Peak-to-peak trunk yaw over the stride that starts at this step, drift removed,
+    /// degrees.
+    pub trunk_rotation_deg: Option<f64>,
+    /// Peak-to-peak pelvis yaw over the stride that starts at this step, degrees.
+    pub pelvis_rotation_deg: Option<f64>,
+    /// Peak-to-peak of trunk yaw − pelvis yaw over the stride, degrees.
+    pub trunk_pelvis_rotation_deg: Option<f64>,
+    /// Correlation of trunk and pelvis yaw over the stride: +1 in phase, −1 anti-phase.
+    pub trunk_pelvis_coupling: Option<f64>,
+    /// Mean trunk lean from vertical over the stride, degrees, positive forward.
+    pub forward_lean_deg: Option<f64>,
 }
 
 /// Cadence and contact over one stretch of running time.
@@ -171,6 +187,17 @@ pub struct Summary {
     pub running_steps: usize,
     /// Sensors the steps come from (both feet together, or one sensor).
     pub step_sources: Vec<Placement>,
+    /// Trunk–pelvis relative rotation: mean over running strides of the peak-to-peak of
+    /// trunk yaw − pelvis yaw, degrees (needs trunk and pelvis gyroscopes).
+    pub trunk_pelvis_rotation_deg: Option<f64>,
+    /// Trunk–pelvis coordination: mean over running strides of the correlation of trunk
+    /// and pelvis yaw, −1 (anti-phase, counter-rotation) to +1 (in phase, the trunk and
+    /// pelvis turning as a block).
+    pub trunk_pelvis_coupling: Option<f64>,
+    /// Symmetry index of each per-side metric, %: 100 × (L − R) / ((L + R) / 2) of the
+    /// left and right means over running steps (positive = larger on the left); a metric
+    /// appears when both sides have values (see [`symmetry`](crate::symmetry)).
+    pub symmetry: BTreeMap<String, f64>,
 }
 
 /// Settings of the metric stage.
@@ -288,6 +315,13 @@ pub fn steps_from(contacts: &[Contact], one_leg: bool) -> Vec<Step> {
             step_length_m: None,
             braking_peak_g: None,
             impact_peak_g: None,
+            vertical_oscillation_mm: None,
+            pelvic_drop_deg: None,
+            trunk_rotation_deg: None,
+            pelvis_rotation_deg: None,
+            trunk_pelvis_rotation_deg: None,
+            trunk_pelvis_coupling: None,
+            forward_lean_deg: None,
         })
         .collect();
     let interval =
