@@ -90,6 +90,8 @@ impl AnalysisConfig {
         oscillation.fill(&mut metrics.steps);
         metrics.summary.vertical_oscillation_mm = oscillation.vertical_oscillation_mm;
         lap("oscillation");
+        // Every per-step value and the summary's step length are filled above this line:
+        // the vertical ratio, symmetry and drift below read them.
         metrics.summary.vertical_ratio_pct = metrics
             .summary
             .vertical_oscillation_mm
