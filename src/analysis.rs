@@ -83,6 +83,8 @@ impl AnalysisConfig {
         metrics.summary.forward_lean_deg = posture.forward_lean_deg;
         metrics.summary.trunk_pelvis_rotation_deg = posture.trunk_pelvis_rotation_deg;
         metrics.summary.trunk_pelvis_coupling = posture.trunk_pelvis_coupling;
+        metrics.summary.forward_lean_range_deg = posture.forward_lean_range_deg;
+        metrics.summary.lateral_sway_deg = posture.lateral_sway_deg;
         posture.fill(&mut metrics.steps);
         let oscillation = self
             .oscillation

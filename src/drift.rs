@@ -25,7 +25,7 @@
 //!   the smallest change worth acting on: 1 step/min, 5 ms of contact or flight (half a
 //!   sample at 100 Hz on both ends), 2 cm of step length, 3 mm of oscillation, 1° of
 //!   strike angle or rotation, 1 cm of overstride, 0.02 g of braking, 0.1 g of impact,
-//!   0.1 of coupling, 0.5° of lean or pelvic drop. A very regular runner (or a simulated
+//!   0.1 of coupling, 0.5° of lean, lean range, sway or pelvic drop. A very regular runner (or a simulated
 //!   one, whose stride-to-stride scatter is the sensor noise alone) has a `stride_sd`
 //!   of hundredths of a degree, far below what the attitude filter holds steady over a
 //!   run; without a floor its lean would flag the filter's slow settling.
@@ -46,7 +46,7 @@ pub type StepMetric = (&'static str, fn(&Step) -> Option<f64>, f64);
 
 /// The metrics followed over the run, in report order, with their smallest flagged change
 /// (see the module header).
-pub const DRIFT_METRICS: [StepMetric; 15] = [
+pub const DRIFT_METRICS: [StepMetric; 17] = [
     (
         "cadence_spm",
         |s| {
@@ -78,6 +78,8 @@ pub const DRIFT_METRICS: [StepMetric; 15] = [
     ("trunk_pelvis_coupling", |s| s.trunk_pelvis_coupling, 0.1),
     ("forward_lean_deg", |s| s.forward_lean_deg, 0.5),
     ("pelvic_drop_deg", |s| s.pelvic_drop_deg, 0.5),
+    ("forward_lean_range_deg", |s| s.forward_lean_range_deg, 0.5),
+    ("lateral_sway_deg", |s| s.lateral_sway_deg, 0.5),
 ];
 
 /// Settings of the drift stage.

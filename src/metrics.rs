@@ -64,6 +64,10 @@ pub struct Step {
     pub trunk_pelvis_coupling: Option<f64>,
     /// Mean trunk lean from vertical over the stride, degrees, positive forward.
     pub forward_lean_deg: Option<f64>,
+    /// Range of trunk pitch over the stride, degrees.
+    pub forward_lean_range_deg: Option<f64>,
+    /// Range of trunk roll over the stride (lateral sway), degrees.
+    pub lateral_sway_deg: Option<f64>,
 }
 
 /// Cadence and contact over one stretch of running time.
@@ -198,6 +202,12 @@ pub struct Summary {
     /// left and right means over running steps (positive = larger on the left); a metric
     /// appears when both sides have values (see [`symmetry`](crate::symmetry)).
     pub symmetry: BTreeMap<String, f64>,
+    /// Range of trunk pitch per stride, mean over running strides, degrees (needs a trunk
+    /// gyroscope and body axes).
+    pub forward_lean_range_deg: Option<f64>,
+    /// Lateral sway: range of trunk roll per stride, mean over running strides, degrees
+    /// (needs a trunk gyroscope and body axes).
+    pub lateral_sway_deg: Option<f64>,
 }
 
 /// Settings of the metric stage.
@@ -322,6 +332,8 @@ pub fn steps_from(contacts: &[Contact], one_leg: bool) -> Vec<Step> {
             trunk_pelvis_rotation_deg: None,
             trunk_pelvis_coupling: None,
             forward_lean_deg: None,
+            forward_lean_range_deg: None,
+            lateral_sway_deg: None,
         })
         .collect();
     let interval =

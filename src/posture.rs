@@ -28,6 +28,14 @@
 //!   range of pelvis roll.
 //! * `forward_lean_deg`: mean of −pitch of the trunk over the running bouts, positive
 //!   forward.
+//! * `forward_lean_range_deg`, `lateral_sway_deg`: mean over running strides of the range
+//!   of trunk pitch and of trunk roll within the stride (body axes only).
+//! * `trunk_pelvis_rotation_deg`: mean over running strides of the peak-to-peak of trunk
+//!   yaw − pelvis yaw, detrended as the rotations; `trunk_pelvis_coupling`: mean over
+//!   running strides of the Pearson correlation of the detrended trunk and pelvis yaw
+//!   (+1 in phase, the trunk and pelvis turning as one block; −1 anti-phase, the usual
+//!   counter-rotation of running; runners with low back pain show more in-phase
+//!   coupling, Seay et al. 2011).
 
 use crate::alignment::Aligned;
 use crate::bouts::{Activity, Bout};
@@ -62,6 +70,10 @@ pub struct Posture {
     pub trunk_pelvis_coupling: Option<f64>,
     /// Per step (index-aligned with the steps given), the angles of its stride and stance.
     pub steps: Vec<StepPosture>,
+    /// Range of trunk pitch per stride, degrees.
+    pub forward_lean_range_deg: Option<f64>,
+    /// Range of trunk roll per stride, degrees.
+    pub lateral_sway_deg: Option<f64>,
 }
 
 /// The angles of one step: of the running stride that starts at it (rotations, lean),
@@ -80,6 +92,10 @@ pub struct StepPosture {
     pub forward_lean_deg: Option<f64>,
     /// Range of pelvis roll over the stance, degrees (body axes only).
     pub pelvic_drop_deg: Option<f64>,
+    /// Range of trunk pitch, degrees (body axes only).
+    pub forward_lean_range_deg: Option<f64>,
+    /// Range of trunk roll, degrees (body axes only).
+    pub lateral_sway_deg: Option<f64>,
 }
 
 /// Yaw (unwrapped), pitch and roll of a segment at every sample, radians.
@@ -167,6 +183,10 @@ impl PostureConfig {
                 if body_frame {
                     o.forward_lean_deg =
                         mean_over(&a.pitch_rad, rate, t0, &[(p, q)]).map(|x| -x.to_degrees());
+                    o.forward_lean_range_deg =
+                        mean_range(&a.pitch_rad, rate, t0, &[(p, q)]).map(f64::to_degrees);
+                    o.lateral_sway_deg =
+                        mean_range(&a.roll_rad, rate, t0, &[(p, q)]).map(f64::to_degrees);
                 }
             }
         }
@@ -240,6 +260,29 @@ impl PostureConfig {
                 .ok_or_else(|| "no running found".into())
         });
         let forward_lean_deg = record("forward_lean_deg", lean);
+        let trunk_body = trunk.as_ref().map_err(Clone::clone).and_then(|_| {
+            if body_frame {
+                Ok(())
+            } else {
+                Err(
+                    "needs body axes (x forward, y left, z up): in sensor axes the trunk's \
+                     pitch and roll are about estimated axes and mix"
+                        .to_string(),
+                )
+            }
+        });
+        let trunk_stride_mean = |f: fn(&StepPosture) -> Option<f64>| -> Result<f64, String> {
+            trunk_body.clone()?;
+            mean(per_step.iter().filter_map(f)).ok_or_else(|| no_strides.to_string())
+        };
+        let forward_lean_range_deg = record(
+            "forward_lean_range_deg",
+            trunk_stride_mean(|o| o.forward_lean_range_deg),
+        );
+        let lateral_sway_deg = record(
+            "lateral_sway_deg",
+            trunk_stride_mean(|o| o.lateral_sway_deg),
+        );
         let both = match (&trunk, &pelvis) {
             (Err(e), _) | (_, Err(e)) => Err(format!("{e} (trunk and pelvis both)")),
             _ => Ok(()),
@@ -263,6 +306,8 @@ impl PostureConfig {
             forward_lean_deg,
             trunk_pelvis_rotation_deg,
             trunk_pelvis_coupling,
+            forward_lean_range_deg,
+            lateral_sway_deg,
             steps: per_step,
             ..out
         }
@@ -280,6 +325,8 @@ impl Posture {
             s.trunk_pelvis_rotation_deg = o.trunk_pelvis_rotation_deg;
             s.trunk_pelvis_coupling = o.trunk_pelvis_coupling;
             s.forward_lean_deg = o.forward_lean_deg;
+            s.forward_lean_range_deg = o.forward_lean_range_deg;
+            s.lateral_sway_deg = o.lateral_sway_deg;
         }
     }
 }

@@ -240,6 +240,12 @@ impl Report {
         writeln!(out, "Forward lean:    {}", opt(s.forward_lean_deg, "°", 1))?;
         writeln!(
             out,
+            "  per stride:    range {}, lateral sway {}",
+            opt(s.forward_lean_range_deg, "°", 1),
+            opt(s.lateral_sway_deg, "°", 1)
+        )?;
+        writeln!(
+            out,
             "Trunk − pelvis:  {}  (coupling {}: −1 counter-rotating, +1 turning together)",
             opt(s.trunk_pelvis_rotation_deg, "°", 1),
             opt(s.trunk_pelvis_coupling, "", 2).trim_end()
@@ -397,6 +403,8 @@ impl Report {
                 }),
                 col_f("trunk_pelvis_coupling", &|s| s.trunk_pelvis_coupling),
                 col_f("forward_lean_deg", &|s| s.forward_lean_deg),
+                col_f("forward_lean_range_deg", &|s| s.forward_lean_range_deg),
+                col_f("lateral_sway_deg", &|s| s.lateral_sway_deg),
             ],
         )
     }

@@ -105,6 +105,16 @@ fn out_folder_gets_report_and_steps_table() {
         assert!(header.split(',').any(|c| c == column), "{column}: {header}");
     }
     assert_eq!(lines.count(), report["steps"].as_array().unwrap().len());
+    // drift over the run: a change per followed metric, and the segments
+    let drift = report["drift"].as_array().unwrap();
+    assert!(
+        drift
+            .iter()
+            .any(|d| d["metric"] == "cadence_spm" && d["flagged"].is_boolean()),
+        "{drift:?}"
+    );
+    assert!(!report["drift_segments"].as_array().unwrap().is_empty());
+    assert!(report["summary"]["symmetry"].is_object());
 }
 
 #[test]

@@ -317,3 +317,34 @@ fn trunk_pelvis_relative_rotation_and_anti_phase_coupling() {
     let why = reason(&report, "trunk_pelvis_coupling").unwrap();
     assert!(why.contains("trunk"), "{why}");
 }
+
+/// Lean range and lateral sway per stride: the simulator's running trunk swings its pitch
+/// by ±1.5° twice a stride and its roll by ±2° once a stride (`Knot::trunk_pitch_osc` and
+/// `trunk_roll` in `src/simulate/gait.rs`), ranges of 3° and 4° per stride; within 0.5°.
+/// In sensor axes both are null with a reason.
+#[test]
+fn lean_range_and_lateral_sway_per_stride() {
+    for (k, lean) in [0.0, 8.0].into_iter().enumerate() {
+        let (report, _) = run(&SimConfig {
+            forward_lean_deg: lean,
+            ..trunk_and_pelvis(130 + k as u64)
+        });
+        let s = &report.summary;
+        let range = s.forward_lean_range_deg.expect("lean range");
+        let sway = s.lateral_sway_deg.expect("lateral sway");
+        eprintln!("lean {lean}°: range {range:.2}°, sway {sway:.2}°");
+        assert!((range - 3.0).abs() <= 0.5, "lean range {range}");
+        assert!((sway - 4.0).abs() <= 0.5, "sway {sway}");
+        assert!(report.steps.iter().any(|s| s.lateral_sway_deg.is_some()));
+    }
+    let (report, _) = run(&SimConfig {
+        mounting: Mounting::Random,
+        ..trunk_and_pelvis(140)
+    });
+    assert_eq!(report.summary.lateral_sway_deg, None);
+    assert!(
+        reason(&report, "lateral_sway_deg")
+            .unwrap()
+            .contains("body axes")
+    );
+}
