@@ -284,7 +284,9 @@ impl PostureConfig {
             trunk_stride_mean(|o| o.lateral_sway_deg),
         );
         let both = match (&trunk, &pelvis) {
-            (Err(e), _) | (_, Err(e)) => Err(format!("{e} (trunk and pelvis both)")),
+            (Err(e), _) | (_, Err(e)) => Err(format!(
+                "needs trunk and pelvis sensors with gyroscopes: {e}"
+            )),
             _ => Ok(()),
         };
         let stride_mean = |f: fn(&StepPosture) -> Option<f64>| -> Result<f64, String> {

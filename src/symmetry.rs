@@ -78,7 +78,7 @@ mod tests {
         // strike angles that cross zero are left out
         for (k, s) in steps.iter_mut().enumerate() {
             s.strike_angle_deg = Some(if k % 2 == 0 { 2.0 } else { -1.0 });
-            s.impact_peak_g = Some(if k % 2 == 0 { 3.0 } else { 3.0 });
+            s.impact_peak_g = Some(3.0); // even
         }
         let si = symmetry_pct(&steps);
         // 210 ms left, 190 ms right: 20 / 200 = 10 %
