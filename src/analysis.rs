@@ -2,14 +2,17 @@
 //!
 //! `io` → [`alignment`](crate::alignment) → [`bouts`](crate::bouts) →
 //! [`events`](crate::events) → [`metrics`](crate::metrics) → [`posture`](crate::posture)
-//! → [`faults`](crate::faults) → [`report`](crate::report).
+//! → [`oscillation`](crate::oscillation) → [`symmetry`](crate::symmetry) →
+//! [`drift`](crate::drift) → [`faults`](crate::faults) → [`report`](crate::report).
 
 use crate::alignment::{Aligned, align};
 use crate::bouts::BoutConfig;
+use crate::drift::DriftConfig;
 use crate::error::Result;
 use crate::events::EventConfig;
 use crate::faults::Rules;
 use crate::metrics::MetricsConfig;
+use crate::oscillation::{OscillationConfig, vertical_ratio_pct};
 use crate::posture::PostureConfig;
 use crate::recording::{Recording, Segment, Warning};
 use crate::report::{InputInfo, Report, SCHEMA_VERSION, Unavailable};
@@ -28,6 +31,10 @@ pub struct AnalysisConfig {
     pub posture: PostureConfig,
     /// Fault rules.
     pub faults: Rules,
+    /// Vertical oscillation.
+    pub oscillation: OscillationConfig,
+    /// Metrics over the run.
+    pub drift: DriftConfig,
 }
 
 /// How long one stage took.
@@ -77,6 +84,27 @@ impl AnalysisConfig {
         metrics.summary.pelvis_rotation_deg = posture.pelvis_rotation_deg;
         metrics.summary.pelvic_drop_deg = posture.pelvic_drop_deg;
         metrics.summary.forward_lean_deg = posture.forward_lean_deg;
+        metrics.summary.trunk_pelvis_rotation_deg = posture.trunk_pelvis_rotation_deg;
+        metrics.summary.trunk_pelvis_coupling = posture.trunk_pelvis_coupling;
+        metrics.summary.forward_lean_range_deg = posture.forward_lean_range_deg;
+        metrics.summary.lateral_sway_deg = posture.lateral_sway_deg;
+        posture.fill(&mut metrics.steps);
+        let oscillation = self
+            .oscillation
+            .process(recording, &aligned, &metrics.steps);
+        oscillation.fill(&mut metrics.steps);
+        metrics.summary.vertical_oscillation_mm = oscillation.vertical_oscillation_mm;
+        lap("oscillation");
+        // Every per-step value and the summary's step length are filled above this line:
+        // the vertical ratio, symmetry and drift below read them.
+        metrics.summary.vertical_ratio_pct = metrics
+            .summary
+            .vertical_oscillation_mm
+            .zip(metrics.summary.step_length_m)
+            .and_then(|(vo, len)| vertical_ratio_pct(vo, len));
+        metrics.summary.symmetry = crate::symmetry::symmetry_pct(&metrics.steps);
+        let drift = self.drift.process(&metrics.steps);
+        lap("drift");
         let t = &metrics.summary;
 
         let mut warnings = recording.warnings.clone();
@@ -154,17 +182,24 @@ impl AnalysisConfig {
             ("impact_peak_g", t.impact_peak_g.is_none()),
             ("loading_rate_g_per_s", t.loading_rate_g_per_s.is_none()),
             ("impact_placement", t.impact_placement.is_none()),
-            (
-                "vertical_oscillation_mm",
-                t.vertical_oscillation_mm.is_none(),
-            ),
-            ("vertical_ratio_pct", t.vertical_ratio_pct.is_none()),
         ];
         for (metric, _) in not_measured.iter().filter(|(_, none)| *none) {
             missing(metric, "not measured by this version");
         }
         for (metric, reason) in &posture.unavailable {
             missing(metric, reason);
+        }
+        if let Some(reason) = &oscillation.unavailable {
+            missing("vertical_oscillation_mm", reason);
+        }
+        if t.vertical_ratio_pct.is_none() {
+            missing(
+                "vertical_ratio_pct",
+                match (t.vertical_oscillation_mm, t.step_length_m) {
+                    (None, _) => "needs the vertical oscillation",
+                    _ => "needs the step length (vertical oscillation / step length)",
+                },
+            );
         }
         let assessment = self
             .faults
@@ -204,6 +239,8 @@ impl AnalysisConfig {
             warnings,
             unavailable,
             faults_assessed: assessment.assessed,
+            drift: drift.changes,
+            drift_segments: drift.segments,
         };
         lap("report");
         Ok((report, timings))

@@ -108,11 +108,25 @@ impl BatchConfig {
 
 /// The recordings named by `paths`: files as given, folders searched recursively for
 /// [`RECORDING_EXTENSIONS`] (skipping hidden entries), each folder's files in name order.
+/// A folder with none is an input error naming it.
 pub fn recordings_in(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
+            let before = out.len();
             walk(p, &mut out)?;
+            if out.len() == before {
+                return Err(InputError::new(
+                    &p.display().to_string(),
+                    Problem::NoFile {
+                        what: format!(
+                            "a directory with no recordings in it (*.{})",
+                            RECORDING_EXTENSIONS.join(", *.")
+                        ),
+                    },
+                )
+                .into());
+            }
         } else if p.is_file() {
             out.push(p.clone());
         } else {
@@ -627,5 +641,13 @@ mod tests {
             .collect();
         assert_eq!(names, vec!["a.CSV", "b.csv", "sub/c.fit"]);
         assert!(recordings_in(&[dir.path().join("missing")]).is_err());
+        let empty = dir.path().join("empty");
+        std::fs::create_dir(&empty).unwrap();
+        let e = recordings_in(&[empty]).unwrap_err();
+        assert!(e.is_bad_input());
+        assert!(
+            e.to_string().contains("a directory with no recordings"),
+            "{e}"
+        );
     }
 }

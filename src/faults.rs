@@ -888,22 +888,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn step(t: f64, activity: Activity) -> Step {
-        Step {
-            side: Side::Left,
-            activity,
-            initial_contact_s: t,
-            toe_off_s: None,
-            contact_ms: None,
-            flight_ms: None,
-            step_s: None,
-            stride_s: None,
-            strike_angle_deg: None,
-            strike_pattern: None,
-            overstride_cm: None,
-            step_length_m: None,
-            braking_peak_g: None,
-            impact_peak_g: None,
-        }
+        Step::at(Side::Left, activity, t)
     }
 
     fn strike(angle_deg: f64) -> FootStrike {

@@ -6,6 +6,8 @@
 //! [`bouts`] (running vs walking vs standing) → [`events`] (initial contact, toe-off,
 //! side per step) → [`metrics`] (cadence, contact, flight, …) → [`posture`] (trunk and
 //! pelvis rotation, pelvic drop, forward lean, from the attitude of [`orientation`]) →
+//! [`oscillation`] (vertical oscillation of the pelvis) → [`symmetry`] (left against
+//! right) → [`drift`] (metrics per segment, first third against last) →
 //! [`faults`] (form findings with evidence) → [`report`] (JSON, text, tables).
 //! [`analysis`] runs the stages in order; [`simulate`] makes recordings with exact truth
 //! for tests and demos.
@@ -32,6 +34,7 @@ pub mod alignment;
 pub mod analysis;
 pub mod batch;
 pub mod bouts;
+pub mod drift;
 pub mod dsp;
 pub mod error;
 pub mod events;
@@ -40,10 +43,12 @@ pub mod history;
 pub mod io;
 pub mod metrics;
 pub mod orientation;
+pub mod oscillation;
 pub mod posture;
 pub mod recording;
 pub mod report;
 pub mod simulate;
+pub mod symmetry;
 
 pub use analysis::AnalysisConfig;
 pub use error::{Error, InputError, Problem, Result};

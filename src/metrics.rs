@@ -48,6 +48,58 @@ pub struct Step {
     pub braking_peak_g: Option<f64>,
     /// Peak vertical acceleration after initial contact at [`Summary::impact_placement`], g.
     pub impact_peak_g: Option<f64>,
+    /// Peak-to-peak height of the pelvis (or trunk) over the stride that starts at this
+    /// step, mm (see [`oscillation`](crate::oscillation)).
+    pub vertical_oscillation_mm: Option<f64>,
+    /// Range of pelvis roll over this step's stance, degrees.
+    pub pelvic_drop_deg: Option<f64>,
+    /// Peak-to-peak trunk yaw over the stride that starts at this step, drift removed,
+    /// degrees.
+    pub trunk_rotation_deg: Option<f64>,
+    /// Peak-to-peak pelvis yaw over the stride that starts at this step, degrees.
+    pub pelvis_rotation_deg: Option<f64>,
+    /// Peak-to-peak of trunk yaw − pelvis yaw over the stride, degrees.
+    pub trunk_pelvis_rotation_deg: Option<f64>,
+    /// Correlation of trunk and pelvis yaw over the stride: +1 in phase, −1 anti-phase.
+    pub trunk_pelvis_coupling: Option<f64>,
+    /// Mean trunk lean from vertical over the stride, degrees, positive forward.
+    pub forward_lean_deg: Option<f64>,
+    /// Range of trunk pitch over the stride, degrees.
+    pub forward_lean_range_deg: Option<f64>,
+    /// Range of trunk roll over the stride (lateral sway), degrees.
+    pub lateral_sway_deg: Option<f64>,
+}
+
+impl Step {
+    /// A step of `side` and `activity` landing at `initial_contact_s`, with nothing
+    /// measured yet.
+    pub fn at(side: Side, activity: Activity, initial_contact_s: f64) -> Step {
+        Step {
+            side,
+            activity,
+            initial_contact_s,
+            toe_off_s: None,
+            contact_ms: None,
+            flight_ms: None,
+            step_s: None,
+            stride_s: None,
+            strike_angle_deg: None,
+            strike_pattern: None,
+            overstride_cm: None,
+            step_length_m: None,
+            braking_peak_g: None,
+            impact_peak_g: None,
+            vertical_oscillation_mm: None,
+            pelvic_drop_deg: None,
+            trunk_rotation_deg: None,
+            pelvis_rotation_deg: None,
+            trunk_pelvis_rotation_deg: None,
+            trunk_pelvis_coupling: None,
+            forward_lean_deg: None,
+            forward_lean_range_deg: None,
+            lateral_sway_deg: None,
+        }
+    }
 }
 
 /// Cadence and contact over one stretch of running time.
@@ -175,6 +227,23 @@ pub struct Summary {
     /// ms: the mean absolute error measured on real recordings for that placement (see
     /// [`event_uncertainty_ms`](crate::events::event_uncertainty_ms)).
     pub event_uncertainty_ms: Option<f64>,
+    /// Trunk–pelvis relative rotation: mean over running strides of the peak-to-peak of
+    /// trunk yaw − pelvis yaw, degrees (needs trunk and pelvis gyroscopes).
+    pub trunk_pelvis_rotation_deg: Option<f64>,
+    /// Trunk–pelvis coordination: mean over running strides of the correlation of trunk
+    /// and pelvis yaw, −1 (anti-phase, counter-rotation) to +1 (in phase, the trunk and
+    /// pelvis turning as a block).
+    pub trunk_pelvis_coupling: Option<f64>,
+    /// Symmetry index of each per-side metric, %: 100 × (L − R) / ((L + R) / 2) of the
+    /// left and right means over running steps (positive = larger on the left); a metric
+    /// appears when both sides have values (see [`symmetry`](crate::symmetry)).
+    pub symmetry: BTreeMap<String, f64>,
+    /// Range of trunk pitch per stride, mean over running strides, degrees (needs a trunk
+    /// gyroscope and body axes).
+    pub forward_lean_range_deg: Option<f64>,
+    /// Lateral sway: range of trunk roll per stride, mean over running strides, degrees
+    /// (needs a trunk gyroscope and body axes).
+    pub lateral_sway_deg: Option<f64>,
 }
 
 /// Settings of the metric stage.
@@ -278,20 +347,9 @@ pub fn steps_from(contacts: &[Contact], one_leg: bool) -> Vec<Step> {
     let mut steps: Vec<Step> = contacts
         .iter()
         .map(|c| Step {
-            side: c.side,
-            activity: c.activity,
-            initial_contact_s: c.initial_contact_s,
             toe_off_s: c.toe_off_s,
             contact_ms: c.toe_off_s.map(|to| (to - c.initial_contact_s) * 1000.0),
-            flight_ms: None,
-            step_s: None,
-            stride_s: None,
-            strike_angle_deg: None,
-            strike_pattern: None,
-            overstride_cm: None,
-            step_length_m: None,
-            braking_peak_g: None,
-            impact_peak_g: None,
+            ..Step::at(c.side, c.activity, c.initial_contact_s)
         })
         .collect();
     let interval =

@@ -28,6 +28,14 @@
 //!   range of pelvis roll.
 //! * `forward_lean_deg`: mean of −pitch of the trunk over the running bouts, positive
 //!   forward.
+//! * `forward_lean_range_deg`, `lateral_sway_deg`: mean over running strides of the range
+//!   of trunk pitch and of trunk roll within the stride (body axes only).
+//! * `trunk_pelvis_rotation_deg`: mean over running strides of the peak-to-peak of trunk
+//!   yaw − pelvis yaw, detrended as the rotations; `trunk_pelvis_coupling`: mean over
+//!   running strides of the Pearson correlation of the detrended trunk and pelvis yaw
+//!   (+1 in phase, the trunk and pelvis turning as one block; −1 anti-phase, the usual
+//!   counter-rotation of running; runners with low back pain show more in-phase
+//!   coupling, Seay et al. 2011).
 
 use crate::alignment::Aligned;
 use crate::bouts::{Activity, Bout};
@@ -56,6 +64,38 @@ pub struct Posture {
     pub forward_lean_deg: Option<f64>,
     /// `(summary key, reason)` for every `None` above.
     pub unavailable: Vec<(&'static str, String)>,
+    /// Peak-to-peak of trunk yaw − pelvis yaw per stride, degrees.
+    pub trunk_pelvis_rotation_deg: Option<f64>,
+    /// Correlation of trunk and pelvis yaw per stride, −1 to +1.
+    pub trunk_pelvis_coupling: Option<f64>,
+    /// Per step (index-aligned with the steps given), the angles of its stride and stance.
+    pub steps: Vec<StepPosture>,
+    /// Range of trunk pitch per stride, degrees.
+    pub forward_lean_range_deg: Option<f64>,
+    /// Range of trunk roll per stride, degrees.
+    pub lateral_sway_deg: Option<f64>,
+}
+
+/// The angles of one step: of the running stride that starts at it (rotations, lean),
+/// and of its stance (pelvic drop); `None` where not measured.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StepPosture {
+    /// Peak-to-peak trunk yaw, drift removed, degrees.
+    pub trunk_rotation_deg: Option<f64>,
+    /// Peak-to-peak pelvis yaw, drift removed, degrees.
+    pub pelvis_rotation_deg: Option<f64>,
+    /// Peak-to-peak trunk yaw − pelvis yaw, drift removed, degrees.
+    pub trunk_pelvis_rotation_deg: Option<f64>,
+    /// Correlation of the drift-removed trunk and pelvis yaw, −1 to +1.
+    pub trunk_pelvis_coupling: Option<f64>,
+    /// Mean trunk lean, degrees, positive forward (body axes only).
+    pub forward_lean_deg: Option<f64>,
+    /// Range of pelvis roll over the stance, degrees (body axes only).
+    pub pelvic_drop_deg: Option<f64>,
+    /// Range of trunk pitch, degrees (body axes only).
+    pub forward_lean_range_deg: Option<f64>,
+    /// Range of trunk roll, degrees (body axes only).
+    pub lateral_sway_deg: Option<f64>,
 }
 
 /// Yaw (unwrapped), pitch and roll of a segment at every sample, radians.
@@ -123,6 +163,59 @@ impl PostureConfig {
         let body_frame = recording.frame == Frame::Body;
         let no_strides = "no running strides";
         let mut out = Posture::default();
+        // per step: the running stride it starts, and its stance
+        let stride_of = |s: &Step| {
+            (s.activity == Activity::Running)
+                .then_some(())
+                .and_then(|_| Some((s.initial_contact_s, s.initial_contact_s + s.stride_s?)))
+        };
+        let stance_of = |s: &Step| {
+            (s.activity == Activity::Running)
+                .then_some(())
+                .and_then(|_| Some((s.initial_contact_s, s.toe_off_s?)))
+        };
+        let mut per_step = vec![StepPosture::default(); steps.len()];
+        if let Ok(a) = &trunk {
+            for (o, s) in per_step.iter_mut().zip(steps) {
+                let Some((p, q)) = stride_of(s) else { continue };
+                o.trunk_rotation_deg =
+                    stride_peak_to_peak(&a.yaw_rad, rate, t0, p, q).map(f64::to_degrees);
+                if body_frame {
+                    o.forward_lean_deg =
+                        mean_over(&a.pitch_rad, rate, t0, &[(p, q)]).map(|x| -x.to_degrees());
+                    o.forward_lean_range_deg =
+                        mean_range(&a.pitch_rad, rate, t0, &[(p, q)]).map(f64::to_degrees);
+                    o.lateral_sway_deg =
+                        mean_range(&a.roll_rad, rate, t0, &[(p, q)]).map(f64::to_degrees);
+                }
+            }
+        }
+        if let Ok(a) = &pelvis {
+            for (o, s) in per_step.iter_mut().zip(steps) {
+                if let Some((p, q)) = stride_of(s) {
+                    o.pelvis_rotation_deg =
+                        stride_peak_to_peak(&a.yaw_rad, rate, t0, p, q).map(f64::to_degrees);
+                }
+                if let Some(span) = stance_of(s).filter(|_| body_frame) {
+                    o.pelvic_drop_deg =
+                        mean_range(&a.roll_rad, rate, t0, &[span]).map(f64::to_degrees);
+                }
+            }
+        }
+        if let (Ok(a), Ok(b)) = (&trunk, &pelvis) {
+            let relative: Vec<f64> = a
+                .yaw_rad
+                .iter()
+                .zip(&b.yaw_rad)
+                .map(|(x, y)| x - y)
+                .collect();
+            for (o, s) in per_step.iter_mut().zip(steps) {
+                let Some((p, q)) = stride_of(s) else { continue };
+                o.trunk_pelvis_rotation_deg =
+                    stride_peak_to_peak(&relative, rate, t0, p, q).map(f64::to_degrees);
+                o.trunk_pelvis_coupling = stride_coupling(&a.yaw_rad, &b.yaw_rad, rate, t0, p, q);
+            }
+        }
         let mut record = |key: &'static str, v: Result<f64, String>| match v {
             Ok(v) => Some(v),
             Err(reason) => {
@@ -167,12 +260,75 @@ impl PostureConfig {
                 .ok_or_else(|| "no running found".into())
         });
         let forward_lean_deg = record("forward_lean_deg", lean);
+        let trunk_body = trunk.as_ref().map_err(Clone::clone).and_then(|_| {
+            if body_frame {
+                Ok(())
+            } else {
+                Err(
+                    "needs body axes (x forward, y left, z up): in sensor axes the trunk's \
+                     pitch and roll are about estimated axes and mix"
+                        .to_string(),
+                )
+            }
+        });
+        let trunk_stride_mean = |f: fn(&StepPosture) -> Option<f64>| -> Result<f64, String> {
+            trunk_body.clone()?;
+            mean(per_step.iter().filter_map(f)).ok_or_else(|| no_strides.to_string())
+        };
+        let forward_lean_range_deg = record(
+            "forward_lean_range_deg",
+            trunk_stride_mean(|o| o.forward_lean_range_deg),
+        );
+        let lateral_sway_deg = record(
+            "lateral_sway_deg",
+            trunk_stride_mean(|o| o.lateral_sway_deg),
+        );
+        let both = match (&trunk, &pelvis) {
+            (Err(e), _) | (_, Err(e)) => Err(format!(
+                "needs trunk and pelvis sensors with gyroscopes: {e}"
+            )),
+            _ => Ok(()),
+        };
+        let stride_mean = |f: fn(&StepPosture) -> Option<f64>| -> Result<f64, String> {
+            both.clone()?;
+            mean(per_step.iter().filter_map(f)).ok_or_else(|| no_strides.to_string())
+        };
+        let trunk_pelvis_rotation_deg = record(
+            "trunk_pelvis_rotation_deg",
+            stride_mean(|o| o.trunk_pelvis_rotation_deg),
+        );
+        let trunk_pelvis_coupling = record(
+            "trunk_pelvis_coupling",
+            stride_mean(|o| o.trunk_pelvis_coupling),
+        );
         Posture {
             trunk_rotation_deg,
             pelvis_rotation_deg,
             pelvic_drop_deg,
             forward_lean_deg,
+            trunk_pelvis_rotation_deg,
+            trunk_pelvis_coupling,
+            forward_lean_range_deg,
+            lateral_sway_deg,
+            steps: per_step,
             ..out
+        }
+    }
+}
+
+impl Posture {
+    /// Writes the per-step angles into `steps` (the same steps as given to
+    /// [`PostureConfig::process`]).
+    pub fn fill(&self, steps: &mut [Step]) {
+        for (s, o) in steps.iter_mut().zip(&self.steps) {
+            s.pelvic_drop_deg = o.pelvic_drop_deg;
+            s.trunk_rotation_deg = o.trunk_rotation_deg;
+            s.pelvis_rotation_deg = o.pelvis_rotation_deg;
+            s.trunk_pelvis_rotation_deg = o.trunk_pelvis_rotation_deg;
+            s.trunk_pelvis_coupling = o.trunk_pelvis_coupling;
+            s.forward_lean_deg = o.forward_lean_deg;
+            s.forward_lean_range_deg = o.forward_lean_range_deg;
+            s.lateral_sway_deg = o.lateral_sway_deg;
         }
     }
 }
@@ -222,17 +378,81 @@ pub fn stride_rotation(
     start_s: f64,
     strides: &[(f64, f64)],
 ) -> Option<f64> {
-    mean(strides.iter().filter_map(|&(a, b)| {
-        let (ya, yb) = (at(yaw, rate_hz, start_s, a)?, at(yaw, rate_hz, start_s, b)?);
-        let line = |t: f64| ya + (yb - ya) * (t - a) / (b - a);
-        let (mut lo, mut hi) = (0.0_f64, 0.0_f64);
-        for i in inside(yaw.len(), rate_hz, start_s, a, b) {
-            let d = yaw[i] - line(start_s + i as f64 / rate_hz);
-            lo = lo.min(d);
-            hi = hi.max(d);
-        }
-        Some(hi - lo)
-    }))
+    mean(
+        strides
+            .iter()
+            .filter_map(|&(a, b)| stride_peak_to_peak(yaw, rate_hz, start_s, a, b)),
+    )
+}
+
+/// `x` within the stride `(a_s, b_s)` with the straight line through its values at the
+/// stride's ends removed, as `(sample index, value)`; `None` when the stride is not
+/// wholly inside the samples.
+fn detrended(
+    x: &[f64],
+    rate_hz: f64,
+    start_s: f64,
+    a_s: f64,
+    b_s: f64,
+) -> Option<impl Iterator<Item = (usize, f64)> + '_> {
+    let (xa, xb) = (at(x, rate_hz, start_s, a_s)?, at(x, rate_hz, start_s, b_s)?);
+    let line = move |t: f64| xa + (xb - xa) * (t - a_s) / (b_s - a_s);
+    Some(
+        inside(x.len(), rate_hz, start_s, a_s, b_s)
+            .map(move |i| (i, x[i] - line(start_s + i as f64 / rate_hz))),
+    )
+}
+
+/// Peak-to-peak of `yaw` within one stride `(a_s, b_s)` after removing the straight line
+/// through its values at the stride's ends; `None` when the stride is not wholly inside
+/// the samples.
+pub fn stride_peak_to_peak(
+    yaw: &[f64],
+    rate_hz: f64,
+    start_s: f64,
+    a_s: f64,
+    b_s: f64,
+) -> Option<f64> {
+    let (lo, hi) = detrended(yaw, rate_hz, start_s, a_s, b_s)?
+        .fold((0.0_f64, 0.0_f64), |(lo, hi), (_, d)| {
+            (lo.min(d), hi.max(d))
+        });
+    Some(hi - lo)
+}
+
+/// Pearson correlation of `x` and `y` (same sampling) within one stride, each detrended
+/// as in [`stride_peak_to_peak`]: +1 when they turn together, −1 when they counter-rotate;
+/// `None` outside the samples or when either is flat.
+pub fn stride_coupling(
+    x: &[f64],
+    y: &[f64],
+    rate_hz: f64,
+    start_s: f64,
+    a_s: f64,
+    b_s: f64,
+) -> Option<f64> {
+    let dx: Vec<f64> = detrended(x, rate_hz, start_s, a_s, b_s)?
+        .map(|v| v.1)
+        .collect();
+    let dy: Vec<f64> = detrended(y, rate_hz, start_s, a_s, b_s)?
+        .map(|v| v.1)
+        .collect();
+    let n = dx.len().min(dy.len());
+    if n < 4 {
+        return None;
+    }
+    let (mx, my) = (
+        dx[..n].iter().sum::<f64>() / n as f64,
+        dy[..n].iter().sum::<f64>() / n as f64,
+    );
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for k in 0..n {
+        let (a, b) = (dx[k] - mx, dy[k] - my);
+        sxy += a * b;
+        sxx += a * a;
+        syy += b * b;
+    }
+    (sxx > 0.0 && syy > 0.0).then(|| sxy / (sxx * syy).sqrt())
 }
 
 /// Mean over `spans` of the range of `x` within each (ends interpolated).
@@ -291,6 +511,35 @@ mod tests {
         assert!((raw - 20.0).abs() > 1.0, "{raw}");
         // a stride past the end is skipped
         assert!(stride_rotation(&yaw, rate, 0.0, &[(9.5, 10.2)]).is_none());
+    }
+
+    #[test]
+    fn coupling_is_plus_one_in_phase_and_minus_one_anti_phase() {
+        // 100 Hz, a 0.7 s stride; the pelvis yaw turns on a heading drift
+        let rate = 100.0;
+        let swing = |amp: f64, lag: f64| -> Vec<f64> {
+            (0..300)
+                .map(|i| {
+                    let t = i as f64 / rate;
+                    (amp * (2.0 * PI * (t - lag) / 0.7).sin() + 3.0 * t).to_radians()
+                })
+                .collect()
+        };
+        let pelvis = swing(6.0, 0.0);
+        let (a, b) = (0.2, 0.9);
+        let with = |trunk: &[f64]| stride_coupling(trunk, &pelvis, rate, 0.0, a, b).unwrap();
+        assert!((with(&swing(10.0, 0.0)) - 1.0).abs() < 1e-9);
+        assert!((with(&swing(10.0, 0.35)) + 1.0).abs() < 1e-9);
+        // a quarter stride apart: uncorrelated
+        assert!(with(&swing(10.0, 0.175)).abs() < 0.05);
+        // relative rotation of counter-rotating segments is the sum of their swings
+        let trunk = swing(10.0, 0.35);
+        let rel: Vec<f64> = trunk.iter().zip(&pelvis).map(|(t, p)| t - p).collect();
+        let pp = stride_peak_to_peak(&rel, rate, 0.0, a, b)
+            .unwrap()
+            .to_degrees();
+        assert!((pp - 32.0).abs() < 0.1, "{pp}");
+        assert!(stride_coupling(&trunk, &pelvis, rate, 0.0, 2.5, 3.2).is_none());
     }
 
     #[test]

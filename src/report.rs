@@ -5,6 +5,7 @@
 //! in `unavailable` saying why; nothing is made up. Units are in the key names.
 
 use crate::bouts::{Activity, Bout};
+use crate::drift::{DriftSegment, MetricDrift};
 pub use crate::faults::{Fault, Severity};
 use crate::metrics::{Step, Summary, TimeSegment};
 use crate::recording::{Frame, InputUnits, Placement, Recording, Warning};
@@ -106,6 +107,13 @@ pub struct Report {
     /// is known to be absent only when it is listed here.
     #[serde(default)]
     pub faults_assessed: Vec<String>,
+    /// Each metric's change from the first to the last third of the running steps, and
+    /// whether it exceeds the stride-to-stride variability (see [`drift`](crate::drift)).
+    #[serde(default)]
+    pub drift: Vec<MetricDrift>,
+    /// The metrics per km (distance known) or per 5 minutes of running.
+    #[serde(default)]
+    pub drift_segments: Vec<DriftSegment>,
 }
 
 impl Report {
@@ -219,6 +227,32 @@ impl Report {
         )?;
         writeln!(out, "Pelvic drop:     {}", opt(s.pelvic_drop_deg, "°", 1))?;
         writeln!(out, "Forward lean:    {}", opt(s.forward_lean_deg, "°", 1))?;
+        writeln!(
+            out,
+            "  per stride:    range {}, lateral sway {}",
+            opt(s.forward_lean_range_deg, "°", 1),
+            opt(s.lateral_sway_deg, "°", 1)
+        )?;
+        writeln!(
+            out,
+            "Trunk − pelvis:  {}  (coupling {}: −1 counter-rotating, +1 turning together)",
+            opt(s.trunk_pelvis_rotation_deg, "°", 1),
+            opt(s.trunk_pelvis_coupling, "", 2).trim_end()
+        )?;
+        writeln!(
+            out,
+            "Vertical osc.:   {}  (ratio {})",
+            opt(s.vertical_oscillation_mm, "mm", 0),
+            opt(s.vertical_ratio_pct, "%", 1)
+        )?;
+        if !s.symmetry.is_empty() {
+            let si: Vec<String> = s
+                .symmetry
+                .iter()
+                .map(|(k, v)| format!("{k} {v:+.1}"))
+                .collect();
+            writeln!(out, "Symmetry (L−R, % of mean): {}", si.join(", "))?;
+        }
         if !self.segments.is_empty() && self.segments.len() <= 60 {
             writeln!(out)?;
             writeln!(out, "Over time:")?;
@@ -233,6 +267,7 @@ impl Report {
                 )?;
             }
         }
+        self.write_drift_text(&mut out)?;
         if !self.unavailable.is_empty() {
             writeln!(out)?;
             writeln!(out, "Not measured:")?;
@@ -298,6 +333,82 @@ impl Report {
         Ok(())
     }
 
+    /// The per-segment table and the first-to-last-third changes.
+    fn write_drift_text<W: Write>(&self, mut out: W) -> std::io::Result<()> {
+        // (key, column head, width, digits)
+        const COLUMNS: [(&str, &str, usize, usize); 8] = [
+            ("cadence_spm", "spm", 6, 1),
+            ("contact_ms", "contact", 7, 0),
+            ("vertical_oscillation_mm", "osc mm", 6, 0),
+            ("step_length_m", "step m", 6, 2),
+            ("strike_angle_deg", "strike°", 7, 1),
+            ("trunk_rotation_deg", "trunk°", 6, 1),
+            ("pelvic_drop_deg", "drop°", 5, 1),
+            ("forward_lean_deg", "lean°", 5, 1),
+        ];
+        let segs = &self.drift_segments;
+        if !segs.is_empty() {
+            let cols: Vec<_> = COLUMNS
+                .iter()
+                .filter(|c| segs.iter().any(|s| s.metrics.contains_key(c.0)))
+                .collect();
+            let by_km = segs[0].start_m.is_some();
+            writeln!(out)?;
+            writeln!(
+                out,
+                "Per {}:",
+                if by_km { "kilometre" } else { "5 minutes" }
+            )?;
+            let mut head = format!(
+                "  {:>15}  {:>5}",
+                if by_km { "km" } else { "time s" },
+                "steps"
+            );
+            for c in &cols {
+                head += &format!("  {:>w$}", c.1, w = c.2);
+            }
+            writeln!(out, "{head}")?;
+            for s in segs {
+                let span = match (s.start_m, s.end_m) {
+                    (Some(a), Some(b)) => format!("{:.2}–{:.2}", a / 1000.0, b / 1000.0),
+                    _ => format!("{:.0}–{:.0}", s.start_s, s.end_s),
+                };
+                let mut line = format!("  {span:>15}  {:>5}", s.steps);
+                for c in &cols {
+                    let v = match s.metrics.get(c.0) {
+                        Some(v) => format!("{v:.d$}", d = c.3),
+                        None => "—".into(),
+                    };
+                    line += &format!("  {v:>w$}", w = c.2);
+                }
+                writeln!(out, "{line}")?;
+            }
+        }
+        if !self.drift.is_empty() {
+            writeln!(out)?;
+            writeln!(
+                out,
+                "Drift, first → last third of the running steps (* = beyond the stride-to-stride scatter):"
+            )?;
+            for d in &self.drift {
+                writeln!(
+                    out,
+                    "  {} {:<26} {:>9.3} → {:<9.3} change {:+.3}{} (stride SD {:.3})",
+                    if d.flagged { "*" } else { " " },
+                    d.metric,
+                    d.first_third,
+                    d.last_third,
+                    d.change,
+                    d.change_pct
+                        .map(|p| format!(" ({p:+.1} %)"))
+                        .unwrap_or_default(),
+                    d.stride_sd
+                )?;
+            }
+        }
+        Ok(())
+    }
+
     /// The per-step table as a polars frame.
     pub fn steps_frame(&self) -> PolarsResult<DataFrame> {
         let st = &self.steps;
@@ -320,6 +431,17 @@ impl Report {
                 col_f("flight_ms", &|s| s.flight_ms),
                 col_f("step_s", &|s| s.step_s),
                 col_f("stride_s", &|s| s.stride_s),
+                col_f("vertical_oscillation_mm", &|s| s.vertical_oscillation_mm),
+                col_f("pelvic_drop_deg", &|s| s.pelvic_drop_deg),
+                col_f("trunk_rotation_deg", &|s| s.trunk_rotation_deg),
+                col_f("pelvis_rotation_deg", &|s| s.pelvis_rotation_deg),
+                col_f("trunk_pelvis_rotation_deg", &|s| {
+                    s.trunk_pelvis_rotation_deg
+                }),
+                col_f("trunk_pelvis_coupling", &|s| s.trunk_pelvis_coupling),
+                col_f("forward_lean_deg", &|s| s.forward_lean_deg),
+                col_f("forward_lean_range_deg", &|s| s.forward_lean_range_deg),
+                col_f("lateral_sway_deg", &|s| s.lateral_sway_deg),
             ],
         )
     }

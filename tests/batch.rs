@@ -132,7 +132,7 @@ fn a_folder_without_recordings_or_a_bad_table_is_bad_input() {
         .output()
         .unwrap();
     assert_eq!(run.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&run.stderr).contains("no recordings"));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("a directory with no recordings"));
     let table = empty.path().join("runs.csv");
     std::fs::write(&table, "file,runner\nx,y\n").unwrap();
     let run = runform()

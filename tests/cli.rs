@@ -89,11 +89,32 @@ fn out_folder_gets_report_and_steps_table() {
             .unwrap();
     let steps = std::fs::read_to_string(dir.path().join("steps.csv")).unwrap();
     let mut lines = steps.lines();
-    assert_eq!(
-        lines.next().unwrap(),
-        "side,activity,initial_contact_s,toe_off_s,contact_ms,flight_ms,step_s,stride_s"
+    let header = lines.next().unwrap();
+    assert!(
+        header.starts_with(
+            "side,activity,initial_contact_s,toe_off_s,contact_ms,flight_ms,step_s,stride_s"
+        ),
+        "{header}"
     );
+    for column in [
+        "vertical_oscillation_mm",
+        "pelvic_drop_deg",
+        "trunk_rotation_deg",
+        "trunk_pelvis_coupling",
+    ] {
+        assert!(header.split(',').any(|c| c == column), "{column}: {header}");
+    }
     assert_eq!(lines.count(), report["steps"].as_array().unwrap().len());
+    // drift over the run: a change per followed metric, and the segments
+    let drift = report["drift"].as_array().unwrap();
+    assert!(
+        drift
+            .iter()
+            .any(|d| d["metric"] == "cadence_spm" && d["flagged"].is_boolean()),
+        "{drift:?}"
+    );
+    assert!(!report["drift_segments"].as_array().unwrap().is_empty());
+    assert!(report["summary"]["symmetry"].is_object());
 }
 
 #[test]

@@ -264,3 +264,87 @@ fn no_gyroscope_or_no_sensor_gives_null_with_a_reason() {
         Some("no pelvis sensor")
     );
 }
+
+/// Trunk–pelvis relative rotation and coordination: the simulator counter-rotates the
+/// trunk and pelvis (yaw in anti-phase), so the relative rotation is the sum of their
+/// swings (within 2° of the truth's trunk + pelvis) and the coupling is close to −1, in
+/// body and in sensor axes, per stride in the steps too.
+#[test]
+fn trunk_pelvis_relative_rotation_and_anti_phase_coupling() {
+    for (k, (trunk, pelvis, mounting)) in [
+        (20.0, 12.0, Mounting::Aligned),
+        (8.0, 10.0, Mounting::Aligned),
+        (35.0, 6.0, Mounting::Random),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let config = SimConfig {
+            trunk_rotation_deg: trunk,
+            pelvis_rotation_deg: pelvis,
+            mounting,
+            ..trunk_and_pelvis(120 + k as u64)
+        };
+        let (report, truth) = run(&config);
+        let (s, t) = (&report.summary, &truth.summary);
+        let want = t.trunk_rotation_deg.unwrap() + t.pelvis_rotation_deg.unwrap();
+        let got = s.trunk_pelvis_rotation_deg.expect("relative rotation");
+        let coupling = s.trunk_pelvis_coupling.expect("coupling");
+        eprintln!(
+            "trunk {trunk}°, pelvis {pelvis}°, {mounting:?}: relative {got:.2}° vs {want:.2}°, \
+             coupling {coupling:.3}"
+        );
+        assert!(
+            (got - want).abs() <= 2.0,
+            "relative {got:.2}, truth {want:.2}"
+        );
+        assert!(coupling < -0.9, "coupling {coupling}");
+        let per: Vec<f64> = report
+            .steps
+            .iter()
+            .filter_map(|s| s.trunk_pelvis_coupling)
+            .collect();
+        assert!(per.len() * 10 > s.running_steps * 8);
+        assert!(per.iter().all(|c| (-1.0..=1.0).contains(c)));
+    }
+    // one of the two sensors missing: null with a reason
+    let (report, _) = run(&SimConfig {
+        placements: vec![Placement::Pelvis],
+        duration_s: 30.0,
+        ..SimConfig::default()
+    });
+    assert_eq!(report.summary.trunk_pelvis_coupling, None);
+    let why = reason(&report, "trunk_pelvis_coupling").unwrap();
+    assert!(why.contains("trunk"), "{why}");
+}
+
+/// Lean range and lateral sway per stride: the simulator's running trunk swings its pitch
+/// by ±1.5° twice a stride and its roll by ±2° once a stride (`Knot::trunk_pitch_osc` and
+/// `trunk_roll` in `src/simulate/gait.rs`), ranges of 3° and 4° per stride; within 0.5°.
+/// In sensor axes both are null with a reason.
+#[test]
+fn lean_range_and_lateral_sway_per_stride() {
+    for (k, lean) in [0.0, 8.0].into_iter().enumerate() {
+        let (report, _) = run(&SimConfig {
+            forward_lean_deg: lean,
+            ..trunk_and_pelvis(130 + k as u64)
+        });
+        let s = &report.summary;
+        let range = s.forward_lean_range_deg.expect("lean range");
+        let sway = s.lateral_sway_deg.expect("lateral sway");
+        eprintln!("lean {lean}°: range {range:.2}°, sway {sway:.2}°");
+        assert!((range - 3.0).abs() <= 0.5, "lean range {range}");
+        assert!((sway - 4.0).abs() <= 0.5, "sway {sway}");
+        assert!(report.steps.iter().any(|s| s.lateral_sway_deg.is_some()));
+    }
+    let (report, _) = run(&SimConfig {
+        mounting: Mounting::Random,
+        ..trunk_and_pelvis(140)
+    });
+    assert_eq!(report.summary.lateral_sway_deg, None);
+    assert!(
+        reason(&report, "lateral_sway_deg")
+            .unwrap()
+            .contains("body axes")
+    );
+}

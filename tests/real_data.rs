@@ -266,3 +266,73 @@ fn shank_initial_contact_matches_force_plate() {
         "stated {stated} vs measured {mean:.1}"
     );
 }
+
+/// The 25-minute outdoor run (hip and shoe accelerometers, no gyroscope): per-segment
+/// metrics with no gaps and nothing absurd, shown in the text; the gyroscope metrics are
+/// null with that reason.
+#[test]
+fn outdoor_run_per_segment_metrics_are_complete_and_plausible() {
+    let Some(dir) = common::real_data_dir() else {
+        return;
+    };
+    let r = analyze(
+        &dir.join("adept-outdoor/outdoor-run-25min.csv"),
+        Some(AccUnit::G),
+        Frame::Sensor,
+    );
+    let segs = &r.drift_segments;
+    for s in segs {
+        eprintln!(
+            "{:>6.0}–{:<6.0} s {:>4} steps {:?}",
+            s.start_s, s.end_s, s.steps, s.metrics
+        );
+    }
+    // about 19 minutes of running in 5-minute segments (no distance: no step length)
+    assert!((4..=6).contains(&segs.len()), "{} segments", segs.len());
+    for s in segs {
+        assert!(s.start_m.is_none() && s.steps > 200, "{s:?}");
+        let m = |k: &str| {
+            *s.metrics
+                .get(k)
+                .unwrap_or_else(|| panic!("{k} missing at {:.0} s", s.start_s))
+        };
+        assert!((140.0..200.0).contains(&m("cadence_spm")), "{s:?}");
+        assert!((150.0..350.0).contains(&m("contact_ms")), "{s:?}");
+        assert!(
+            (30.0..150.0).contains(&m("vertical_oscillation_mm")),
+            "{s:?}"
+        );
+    }
+    let vo = r.summary.vertical_oscillation_mm.unwrap();
+    assert!((30.0..150.0).contains(&vo), "{vo}");
+    for d in &r.drift {
+        eprintln!(
+            "{:<24} {:>8.2} → {:<8.2} ({:+.2}, stride SD {:.2}){}",
+            d.metric,
+            d.first_third,
+            d.last_third,
+            d.change,
+            d.stride_sd,
+            if d.flagged { " flagged" } else { "" }
+        );
+        assert!(d.first_third.is_finite() && d.last_third.is_finite());
+    }
+    assert!(
+        r.drift
+            .iter()
+            .any(|d| d.metric == "vertical_oscillation_mm")
+    );
+    for metric in ["pelvis_rotation_deg", "pelvic_drop_deg"] {
+        let why = r
+            .unavailable
+            .iter()
+            .find(|u| u.metric == metric)
+            .unwrap_or_else(|| panic!("{metric} without a reason"));
+        assert!(why.reason.contains("gyroscope"), "{metric}: {}", why.reason);
+    }
+    let mut text = Vec::new();
+    r.write_text(&mut text).unwrap();
+    let text = String::from_utf8(text).unwrap();
+    assert!(text.contains("Per 5 minutes:"), "{text}");
+    assert!(text.contains("Drift, first → last third"), "{text}");
+}

@@ -16,18 +16,6 @@ use std::time::Instant;
 /// Analyses every recording `args` names.
 pub(super) fn run(args: &AnalyzeArgs, stdout: &mut dyn Write) -> Result<()> {
     let files = recordings_in(&args.files)?;
-    if files.is_empty() {
-        return Err(runform::Error::Setting(format!(
-            "no recordings (*.{}) in {}",
-            runform::batch::RECORDING_EXTENSIONS.join(", *."),
-            args.files
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))
-        .into());
-    }
     let config = BatchConfig {
         read: read_options(args),
         analysis: analysis_config(args)?,
