@@ -6,6 +6,8 @@
 //! [`bouts`] (running vs walking vs standing) → [`events`] (initial contact, toe-off,
 //! side per step) → [`metrics`] (cadence, contact, flight, …) → [`posture`] (trunk and
 //! pelvis rotation, pelvic drop, forward lean, from the attitude of [`orientation`]) →
+//! [`trajectory`] (foot strike angle, stride length and speed from foot sensors) →
+//! [`loading`] (braking, impact, foot strike inferred from the pelvis) →
 //! [`faults`] (form findings with evidence) → [`report`] (JSON, text, tables).
 //! [`analysis`] runs the stages in order; [`simulate`] makes recordings with exact truth
 //! for tests and demos.
@@ -36,12 +38,14 @@ pub mod error;
 pub mod events;
 pub mod faults;
 pub mod io;
+pub mod loading;
 pub mod metrics;
 pub mod orientation;
 pub mod posture;
 pub mod recording;
 pub mod report;
 pub mod simulate;
+pub mod trajectory;
 
 pub use analysis::AnalysisConfig;
 pub use error::{Error, InputError, Problem, Result};
