@@ -32,8 +32,6 @@ pub struct AnalysisConfig {
     pub trajectory: TrajectoryConfig,
     /// Braking, impact and the strike inferred from the pelvis.
     pub loading: LoadingConfig,
-    /// The runner's height, cm, when known (step length relative to leg length).
-    pub height_cm: Option<f64>,
 }
 
 /// How long one stage took.
