@@ -232,7 +232,8 @@ impl TrajectoryConfig {
 /// shoe stiffening as it compresses; the simulator's contact is of this kind), so the
 /// excesses over the line at the first two samples after it, `e1` and `e2`, give the onset
 /// `r / (1 − r)` samples before the first, `r = √(e1/e2)`. The first sample is where the
-/// second difference of the force first exceeds a third of its largest value near `ic`.
+/// second difference of the force first exceeds a third of its largest value near `ic`
+/// (an onset early in a sample interval is then placed up to half a sample late).
 /// The foot turns fast at contact (up to ~900°/s for a 25° heel strike), so each ms of
 /// contact timing is ~1° of strike angle.
 fn impact_onset(acc: &[Vector3<f64>], ic: usize) -> Option<(usize, f64)> {
@@ -371,6 +372,28 @@ mod tests {
         let d = strapdown(&acc, &gyr, 0, n - 1, rate);
         assert!((d.x - 0.5).abs() < 0.01, "{d}");
         assert!(d.y.abs() < 1e-9 && d.z.abs() < 1e-6, "{d}");
+    }
+
+    #[test]
+    fn impact_onset_is_found_between_samples() {
+        // a straight-line force, then a contact force growing with the square of time;
+        // an onset early in its sample interval is placed up to half a sample late
+        for (onset, tolerance) in [(20.1, 1e-9), (19.15, 1e-9), (20.7, 0.35)] {
+            let acc: Vec<Vector3<f64>> = (0..40)
+                .map(|i| {
+                    let t = i as f64;
+                    let extra = if t > onset {
+                        4.0 * (t - onset).powi(2)
+                    } else {
+                        0.0
+                    };
+                    Vector3::new(-5.0 + 0.1 * t, 0.0, 2.0 + extra)
+                })
+                .collect();
+            let (j, f) = impact_onset(&acc, 22).unwrap();
+            let found = j as f64 - f;
+            assert!((found - onset).abs() < tolerance, "{onset}: {j} − {f}");
+        }
     }
 
     #[test]
