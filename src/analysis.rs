@@ -11,11 +11,14 @@ use crate::drift::DriftConfig;
 use crate::error::Result;
 use crate::events::EventConfig;
 use crate::faults::Rules;
+use crate::loading::LoadingConfig;
 use crate::metrics::MetricsConfig;
+use crate::metrics::{FootStrike, Step, StrikePattern, Summary};
 use crate::oscillation::{OscillationConfig, vertical_ratio_pct};
 use crate::posture::PostureConfig;
-use crate::recording::{Recording, Segment, Warning};
+use crate::recording::{Recording, Segment, Side, Warning};
 use crate::report::{InputInfo, Report, SCHEMA_VERSION, Unavailable};
+use crate::trajectory::{FootStride, Trajectory, TrajectoryConfig};
 use std::time::Instant;
 
 /// Settings of every stage, with defaults.
@@ -35,6 +38,10 @@ pub struct AnalysisConfig {
     pub oscillation: OscillationConfig,
     /// Metrics over the run.
     pub drift: DriftConfig,
+    /// Foot strike angle and strides from foot sensors.
+    pub trajectory: TrajectoryConfig,
+    /// Braking, impact and the strike inferred from the pelvis.
+    pub loading: LoadingConfig,
 }
 
 /// How long one stage took.
@@ -84,6 +91,17 @@ impl AnalysisConfig {
         metrics.summary.pelvis_rotation_deg = posture.pelvis_rotation_deg;
         metrics.summary.pelvic_drop_deg = posture.pelvic_drop_deg;
         metrics.summary.forward_lean_deg = posture.forward_lean_deg;
+        let trajectory = self.trajectory.process(recording, &contacts);
+        lap("trajectory");
+        let loading = self.loading.process(recording, &aligned, &metrics.steps);
+        lap("loading");
+        let strike_note = form_metrics(
+            &mut metrics.steps,
+            &mut metrics.summary,
+            &trajectory,
+            &loading,
+            self,
+        );
         metrics.summary.trunk_pelvis_rotation_deg = posture.trunk_pelvis_rotation_deg;
         metrics.summary.trunk_pelvis_coupling = posture.trunk_pelvis_coupling;
         metrics.summary.forward_lean_range_deg = posture.forward_lean_range_deg;
@@ -109,6 +127,14 @@ impl AnalysisConfig {
 
         let mut warnings = recording.warnings.clone();
         let mut unavailable = Vec::new();
+        fn missing_if(unavailable: &mut Vec<Unavailable>, none: bool, metric: &str, reason: &str) {
+            if none {
+                unavailable.push(Unavailable {
+                    metric: metric.into(),
+                    reason: reason.into(),
+                });
+            }
+        }
         let mut missing = |metric: &str, reason: &str| {
             unavailable.push(Unavailable {
                 metric: metric.into(),
@@ -171,20 +197,92 @@ impl AnalysisConfig {
                 "the events of this placement have not been measured against a real reference",
             );
         }
-        let not_measured = [
-            ("foot_strike", t.foot_strike.is_none()),
-            ("overstride_cm", t.overstride_cm.is_none()),
-            ("step_length_m", t.step_length_m.is_none()),
-            ("speed_mps", t.speed_mps.is_none()),
-            ("tibia_angle_deg", t.tibia_angle_deg.is_none()),
-            ("braking_peak_g", t.braking_peak_g.is_none()),
-            ("braking_mps", t.braking_mps.is_none()),
-            ("impact_peak_g", t.impact_peak_g.is_none()),
-            ("loading_rate_g_per_s", t.loading_rate_g_per_s.is_none()),
-            ("impact_placement", t.impact_placement.is_none()),
-        ];
-        for (metric, _) in not_measured.iter().filter(|(_, none)| *none) {
-            missing(metric, "not measured by this version");
+        if let Some(note) = strike_note {
+            warnings.push(Warning::new("foot_strike_inferred", note));
+        }
+        let has_foot_gyro = trajectory_feet(recording);
+        let trunk_borne = loading.braking_placement.is_some();
+        if t.foot_strike.is_none() {
+            missing(
+                "foot_strike",
+                if has_foot_gyro || trunk_borne {
+                    "no running steps with a measured strike"
+                } else {
+                    "needs a foot sensor with a gyroscope (strike angle), or a pelvis or trunk sensor (pattern inferred from the impact transient)"
+                },
+            );
+        }
+        missing_if(
+            &mut unavailable,
+            t.overstride_cm.is_none(),
+            "overstride_cm",
+            "the landing point ahead of the pelvis is not observable from the sensors' accelerations and rotations (each integrated path is known only up to an offset); not measured by this version",
+        );
+        let stride_reason = if has_foot_gyro {
+            "no running strides between two foot-flat stances"
+        } else {
+            "needs a foot sensor with a gyroscope (stride length by zero-velocity-aided integration)"
+        };
+        missing_if(
+            &mut unavailable,
+            t.step_length_m.is_none(),
+            "step_length_m",
+            stride_reason,
+        );
+        missing_if(
+            &mut unavailable,
+            t.speed_mps.is_none(),
+            "speed_mps",
+            stride_reason,
+        );
+        let load_reason = if trunk_borne {
+            "no running steps with a step time"
+        } else {
+            "needs a pelvis or trunk sensor"
+        };
+        missing_if(
+            &mut unavailable,
+            t.braking_peak_g.is_none(),
+            "braking_peak_g",
+            load_reason,
+        );
+        missing_if(
+            &mut unavailable,
+            t.braking_mps.is_none(),
+            "braking_mps",
+            load_reason,
+        );
+        let impact_reason = if loading.impact_placement.is_some() {
+            "no running steps with an impact"
+        } else {
+            "needs a shank, foot, pelvis or trunk sensor"
+        };
+        missing_if(
+            &mut unavailable,
+            t.impact_peak_g.is_none(),
+            "impact_peak_g",
+            impact_reason,
+        );
+        missing_if(
+            &mut unavailable,
+            t.loading_rate_g_per_s.is_none(),
+            "loading_rate_g_per_s",
+            impact_reason,
+        );
+        missing_if(
+            &mut unavailable,
+            t.impact_placement.is_none(),
+            "impact_placement",
+            impact_reason,
+        );
+        let mut missing = |metric: &str, reason: &str| {
+            unavailable.push(Unavailable {
+                metric: metric.into(),
+                reason: reason.into(),
+            })
+        };
+        if t.tibia_angle_deg.is_none() {
+            missing("tibia_angle_deg", "not measured by this version");
         }
         for (metric, reason) in &posture.unavailable {
             missing(metric, reason);
@@ -245,4 +343,165 @@ impl AnalysisConfig {
         lap("report");
         Ok((report, timings))
     }
+}
+
+/// True when a foot stream has a gyroscope (strike angle and strides are measurable).
+fn trajectory_feet(recording: &Recording) -> bool {
+    recording
+        .streams
+        .iter()
+        .any(|s| s.placement.segment() == Segment::Foot && s.gyr_radps.is_some())
+}
+
+fn mean(v: impl Iterator<Item = f64>) -> Option<f64> {
+    let (s, n) = v.fold((0.0, 0usize), |(s, n), x| (s + x, n + 1));
+    (n > 0).then(|| s / n as f64)
+}
+
+/// The foot stride of a step: same side (any side when the step's is unknown), initial
+/// contact within 60 ms.
+fn stride_of<'a>(step: &Step, trajectory: &'a Trajectory) -> Option<&'a FootStride> {
+    const MATCH_S: f64 = 0.06;
+    trajectory
+        .strides
+        .iter()
+        .filter(|f| step.side == Side::Unknown || f.side == step.side)
+        .filter(|f| (f.initial_contact_s - step.initial_contact_s).abs() <= MATCH_S)
+        .min_by(|a, b| {
+            (a.initial_contact_s - step.initial_contact_s)
+                .abs()
+                .total_cmp(&(b.initial_contact_s - step.initial_contact_s).abs())
+        })
+}
+
+/// Fills the strike, stride and loading fields of the steps and the summary; returns a
+/// note when the strike pattern is inferred rather than measured.
+fn form_metrics(
+    steps: &mut [Step],
+    summary: &mut Summary,
+    trajectory: &Trajectory,
+    loading: &crate::loading::Loading,
+    config: &AnalysisConfig,
+) -> Option<String> {
+    // speed around each step: its own foot stride, else the nearest stride of any foot
+    let speed_near = |t: f64| {
+        trajectory
+            .strides
+            .iter()
+            .filter(|f| f.speed_mps().is_some())
+            .filter(|f| (f.initial_contact_s - t).abs() <= 1.5)
+            .min_by(|a, b| {
+                (a.initial_contact_s - t)
+                    .abs()
+                    .total_cmp(&(b.initial_contact_s - t).abs())
+            })
+            .and_then(FootStride::speed_mps)
+    };
+    for (k, step) in steps.iter_mut().enumerate() {
+        if let Some(f) = stride_of(step, trajectory)
+            && let Some(angle) = f.strike_angle_deg
+        {
+            step.strike_angle_deg = Some(angle);
+            step.strike_pattern = Some(config.trajectory.pattern(angle));
+        }
+        if let (Some(v), Some(step_s)) = (speed_near(step.initial_contact_s), step.step_s) {
+            step.step_length_m = Some(v * step_s);
+        }
+        let l = loading.steps.get(k).copied().unwrap_or_default();
+        step.braking_peak_g = l.braking_peak_g;
+        step.impact_peak_g = l.impact_peak_g;
+    }
+    let mut note = None;
+    let running = |s: &&Step| s.activity == crate::bouts::Activity::Running;
+    if trajectory.placements.is_empty() && loading.strike_placement.is_some() {
+        for (step, l) in steps.iter_mut().zip(&loading.steps) {
+            step.strike_pattern = l.inferred_pattern;
+        }
+        if steps
+            .iter()
+            .filter(running)
+            .any(|s| s.strike_pattern.is_some())
+        {
+            note = Some(format!(
+                "foot strike is inferred from the {} (heel-strike impact transient): rearfoot or not, without an angle; see the README for its measured accuracy",
+                loading
+                    .strike_placement
+                    .map(|p| p.as_str())
+                    .unwrap_or("pelvis")
+            ));
+        }
+    }
+    let patterns: Vec<StrikePattern> = steps
+        .iter()
+        .filter(running)
+        .filter_map(|s| s.strike_pattern)
+        .collect();
+    if !patterns.is_empty() {
+        let all = [
+            StrikePattern::Rearfoot,
+            StrikePattern::Midfoot,
+            StrikePattern::Forefoot,
+        ];
+        let share = |p: StrikePattern| {
+            100.0 * patterns.iter().filter(|&&x| x == p).count() as f64 / patterns.len() as f64
+        };
+        let pattern = all
+            .into_iter()
+            .fold((StrikePattern::Midfoot, -1.0), |best, p| {
+                if share(p) > best.1 {
+                    (p, share(p))
+                } else {
+                    best
+                }
+            })
+            .0;
+        let name = |p: StrikePattern| match p {
+            StrikePattern::Rearfoot => "rearfoot",
+            StrikePattern::Midfoot => "midfoot",
+            StrikePattern::Forefoot => "forefoot",
+        };
+        summary.foot_strike = Some(FootStrike {
+            pattern,
+            share_pct: all
+                .into_iter()
+                .map(|p| (name(p).into(), share(p)))
+                .collect(),
+            angle_deg: mean(
+                steps
+                    .iter()
+                    .filter(running)
+                    .filter_map(|s| s.strike_angle_deg),
+            ),
+            sources: if trajectory.placements.is_empty() {
+                loading.strike_placement.into_iter().collect()
+            } else {
+                trajectory.placements.clone()
+            },
+        });
+    }
+    let run_strides: Vec<&FootStride> = trajectory
+        .strides
+        .iter()
+        .filter(|f| f.activity == crate::bouts::Activity::Running)
+        .filter(|f| f.stride_length_m.is_some() && f.stride_s.is_some())
+        .collect();
+    if !run_strides.is_empty() {
+        let length: f64 = run_strides.iter().filter_map(|f| f.stride_length_m).sum();
+        let time: f64 = run_strides.iter().filter_map(|f| f.stride_s).sum();
+        summary.speed_mps = Some(length / time);
+    }
+    summary.step_length_m = mean(steps.iter().filter(running).filter_map(|s| s.step_length_m));
+    let run_loads = || {
+        steps
+            .iter()
+            .zip(&loading.steps)
+            .filter(|(s, _)| s.activity == crate::bouts::Activity::Running)
+            .map(|(_, l)| l)
+    };
+    summary.braking_peak_g = mean(run_loads().filter_map(|l| l.braking_peak_g));
+    summary.braking_mps = mean(run_loads().filter_map(|l| l.braking_mps));
+    summary.impact_peak_g = mean(run_loads().filter_map(|l| l.impact_peak_g));
+    summary.loading_rate_g_per_s = mean(run_loads().filter_map(|l| l.loading_rate_g_per_s));
+    summary.impact_placement = summary.impact_peak_g.and(loading.impact_placement);
+    note
 }

@@ -905,6 +905,7 @@ mod tests {
             pattern,
             share_pct,
             angle_deg: Some(angle_deg),
+            sources: Vec::new(),
         }
     }
 

@@ -6,6 +6,8 @@
 //! [`bouts`] (running vs walking vs standing) → [`events`] (initial contact, toe-off,
 //! side per step) → [`metrics`] (cadence, contact, flight, …) → [`posture`] (trunk and
 //! pelvis rotation, pelvic drop, forward lean, from the attitude of [`orientation`]) →
+//! [`trajectory`] (foot strike angle, stride length and speed from foot sensors) →
+//! [`loading`] (braking, impact, foot strike inferred from the pelvis) →
 //! [`oscillation`] (vertical oscillation of the pelvis) → [`symmetry`] (left against
 //! right) → [`drift`] (metrics per segment, first third against last) →
 //! [`faults`] (form findings with evidence) → [`report`] (JSON, text, tables).
@@ -41,6 +43,7 @@ pub mod events;
 pub mod faults;
 pub mod history;
 pub mod io;
+pub mod loading;
 pub mod metrics;
 pub mod orientation;
 pub mod oscillation;
@@ -49,6 +52,7 @@ pub mod recording;
 pub mod report;
 pub mod simulate;
 pub mod symmetry;
+pub mod trajectory;
 
 pub use analysis::AnalysisConfig;
 pub use error::{Error, InputError, Problem, Result};

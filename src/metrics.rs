@@ -157,6 +157,10 @@ pub struct FootStrike {
     pub share_pct: BTreeMap<String, f64>,
     /// Mean strike angle, degrees (positive = toes up).
     pub angle_deg: Option<f64>,
+    /// The sensors the pattern comes from: foot sensors (measured strike angles), or the
+    /// pelvis or trunk (inferred from the heel-strike transient, no angle).
+    #[serde(default)]
+    pub sources: Vec<Placement>,
 }
 
 /// Run-level numbers: every field is over running steps, `None` (`null`) when the

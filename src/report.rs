@@ -420,6 +420,16 @@ impl Report {
             .iter()
             .map(|s| format!("{:?}", s.activity).to_lowercase())
             .collect();
+        let pattern: Vec<Option<&str>> = st
+            .iter()
+            .map(|s| {
+                s.strike_pattern.map(|p| match p {
+                    crate::metrics::StrikePattern::Rearfoot => "rearfoot",
+                    crate::metrics::StrikePattern::Midfoot => "midfoot",
+                    crate::metrics::StrikePattern::Forefoot => "forefoot",
+                })
+            })
+            .collect();
         DataFrame::new(
             st.len(),
             vec![
@@ -431,6 +441,12 @@ impl Report {
                 col_f("flight_ms", &|s| s.flight_ms),
                 col_f("step_s", &|s| s.step_s),
                 col_f("stride_s", &|s| s.stride_s),
+                col_f("strike_angle_deg", &|s| s.strike_angle_deg),
+                Column::new("strike_pattern".into(), pattern),
+                col_f("overstride_cm", &|s| s.overstride_cm),
+                col_f("step_length_m", &|s| s.step_length_m),
+                col_f("braking_peak_g", &|s| s.braking_peak_g),
+                col_f("impact_peak_g", &|s| s.impact_peak_g),
                 col_f("vertical_oscillation_mm", &|s| s.vertical_oscillation_mm),
                 col_f("pelvic_drop_deg", &|s| s.pelvic_drop_deg),
                 col_f("trunk_rotation_deg", &|s| s.trunk_rotation_deg),

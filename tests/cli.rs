@@ -97,6 +97,11 @@ fn out_folder_gets_report_and_steps_table() {
         "{header}"
     );
     for column in [
+        "strike_angle_deg",
+        "strike_pattern",
+        "step_length_m",
+        "braking_peak_g",
+        "impact_peak_g",
         "vertical_oscillation_mm",
         "pelvic_drop_deg",
         "trunk_rotation_deg",
