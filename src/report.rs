@@ -6,7 +6,7 @@
 
 use crate::bouts::{Activity, Bout};
 pub use crate::faults::{Fault, Severity};
-use crate::metrics::{Step, Summary, TimeSegment};
+use crate::metrics::{Step, StrikePattern, Summary, TimeSegment};
 use crate::recording::{Frame, InputUnits, Placement, Recording, Warning};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -283,8 +283,32 @@ impl Report {
                 col_f("flight_ms", &|s| s.flight_ms),
                 col_f("step_s", &|s| s.step_s),
                 col_f("stride_s", &|s| s.stride_s),
+                col_f("strike_angle_deg", &|s| s.strike_angle_deg),
+                Column::new(
+                    "strike_pattern".into(),
+                    st.iter()
+                        .map(|s| {
+                            s.strike_pattern.map(|p| match p {
+                                StrikePattern::Rearfoot => "rearfoot",
+                                StrikePattern::Midfoot => "midfoot",
+                                StrikePattern::Forefoot => "forefoot",
+                            })
+                        })
+                        .collect::<Vec<Option<&str>>>(),
+                ),
+                col_f("overstride_cm", &|s| s.overstride_cm),
+                col_f("step_length_m", &|s| s.step_length_m),
+                col_f("braking_peak_g", &|s| s.braking_peak_g),
+                col_f("impact_peak_g", &|s| s.impact_peak_g),
             ],
         )
+    }
+
+    /// Writes `steps.parquet`: the same table as `steps.csv`, typed (floats stay `f64`,
+    /// missing values are nulls).
+    pub fn write_steps_parquet<W: Write>(&self, out: W) -> PolarsResult<()> {
+        let mut df = self.steps_frame()?;
+        ParquetWriter::new(out).finish(&mut df).map(|_| ())
     }
 
     /// Writes `steps.csv`.

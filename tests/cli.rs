@@ -91,7 +91,8 @@ fn out_folder_gets_report_and_steps_table() {
     let mut lines = steps.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "side,activity,initial_contact_s,toe_off_s,contact_ms,flight_ms,step_s,stride_s"
+        "side,activity,initial_contact_s,toe_off_s,contact_ms,flight_ms,step_s,stride_s,\
+         strike_angle_deg,strike_pattern,overstride_cm,step_length_m,braking_peak_g,impact_peak_g"
     );
     assert_eq!(lines.count(), report["steps"].as_array().unwrap().len());
 }
