@@ -118,7 +118,7 @@ pub fn page(report: &Report, charts: &[(ChartKind, String)]) -> String {
         let _ = writeln!(h, "<p class=\"note\">{}</p>", escape(&why));
     }
     let mut faults: Vec<_> = report.faults.iter().collect();
-    faults.sort_by(|a, b| b.severity.cmp(&a.severity));
+    faults.sort_by_key(|f| std::cmp::Reverse(f.severity));
     for f in faults {
         let class = match f.severity {
             Severity::Mild => "mild",

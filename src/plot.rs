@@ -199,6 +199,11 @@ impl Default for PlotConfig {
     }
 }
 
+/// A named, coloured line of `(x, y)` points.
+type Series = (String, RGBColor, Vec<(f64, f64)>);
+/// A per-step value.
+type StepValue = fn(&Step) -> Option<f64>;
+
 /// Cartesian coordinates of two `f64` axes.
 type XY =
     Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>;
@@ -916,7 +921,8 @@ where
             "drawn from the recording's gyroscopes: give the recording (runform plot FILE)",
         );
     };
-    let series: Vec<(&str, RGBColor, Result<Vec<(f64, f64)>, String>)> = [
+    type Rotations = (&'static str, RGBColor, Result<Vec<(f64, f64)>, String>);
+    let series: Vec<Rotations> = [
         ("trunk", Placement::Trunk, "trunk_rotation_deg", OI_PURPLE),
         ("pelvis", Placement::Pelvis, "pelvis_rotation_deg", OI_GREEN),
     ]
@@ -1092,26 +1098,20 @@ where
 {
     let report = input.report;
     let (top, bottom) = two_panels(area, ChartKind::Impact, input);
-    let panels: [(
-        &DrawingArea<DB, Shift>,
-        &str,
-        &str,
-        &str,
-        fn(&Step) -> Option<f64>,
-    ); 2] = [
+    let panels = [
         (
             &top,
             "impact peak",
             "impact_peak_g",
             "impact peak, g",
-            |s| s.impact_peak_g,
+            (|s: &Step| s.impact_peak_g) as StepValue,
         ),
         (
             &bottom,
             "braking peak",
             "braking_peak_g",
             "braking peak, g",
-            |s| s.braking_peak_g,
+            (|s: &Step| s.braking_peak_g) as StepValue,
         ),
     ];
     for (panel, what, key, desc, f) in panels {
@@ -1274,7 +1274,7 @@ where
 /// One panel of the stride chart: a title (y description) and its lines.
 struct StridePanel {
     y_desc: String,
-    lines: Vec<(String, RGBColor, Vec<(f64, f64)>)>,
+    lines: Vec<Series>,
     threshold: Option<(f64, String)>,
 }
 
@@ -1349,7 +1349,7 @@ fn stride_panels(input: &ChartInput) -> Vec<StridePanel> {
             threshold: trunk_borne.then(|| (contact_g, format!("contact threshold {contact_g} g"))),
         });
         if segment == Segment::Foot {
-            let gyro: Vec<(String, RGBColor, Vec<(f64, f64)>)> = members
+            let gyro: Vec<Series> = members
                 .iter()
                 .filter_map(|&i| {
                     let g = recording.streams[i].gyr_radps.as_ref()?;
@@ -1651,6 +1651,59 @@ mod tests {
         }
         let stride = config.svg(ChartKind::Stride, &input).unwrap();
         assert!(stride.contains("give the recording"));
+    }
+
+    /// The charts of metrics other stages will fill, drawn from values set here.
+    #[test]
+    fn charts_of_filled_metrics_draw_their_data() {
+        use crate::faults::Fault;
+        let (recording, mut report) = simulated(30.0);
+        for (i, s) in report.steps.iter_mut().enumerate() {
+            let wobble = (i as f64 * 0.7).sin();
+            s.strike_angle_deg = Some(if s.side == Side::Left { 14.0 } else { 4.0 } + 3.0 * wobble);
+            s.impact_peak_g = Some(3.0 + 0.4 * wobble);
+            s.braking_peak_g = Some(0.6 + 0.1 * wobble);
+        }
+        report.summary.vertical_oscillation_mm = Some(92.0);
+        report.summary.vertical_ratio_pct = Some(8.1);
+        let (a, b) = (
+            report.steps[20].initial_contact_s,
+            report.steps[60].initial_contact_s,
+        );
+        report.faults = vec![Fault {
+            id: "rearfoot_strike".into(),
+            title: "Heel striking".into(),
+            severity: Severity::Moderate,
+            metric: "foot_strike".into(),
+            value: 14.0,
+            threshold: 8.0,
+            unit: "deg".into(),
+            steps_affected_pct: Some(50.0),
+            first_s: Some(a),
+            last_s: Some(b),
+            evidence: String::new(),
+            why_it_matters: String::new(),
+            what_to_do: String::new(),
+            source: String::new(),
+        }];
+        let input = ChartInput {
+            report: &report,
+            recording: Some(&recording),
+        };
+        let config = PlotConfig::default();
+        for kind in [
+            ChartKind::FootStrike,
+            ChartKind::Impact,
+            ChartKind::Vertical,
+            ChartKind::Faults,
+        ] {
+            let svg = config.svg(kind, &input).unwrap();
+            assert!(!svg.contains("not measured"), "{kind}");
+        }
+        let strike = config.svg(ChartKind::FootStrike, &input).unwrap();
+        assert!(strike.contains("rearfoot") && strike.contains("strike angle, deg"));
+        let faults = config.svg(ChartKind::Faults, &input).unwrap();
+        assert!(faults.contains("Heel striking (moderate)"));
     }
 
     #[test]
