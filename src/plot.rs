@@ -70,8 +70,15 @@ pub const VERTICAL_OSCILLATION_ZONES_MM: [f64; 4] = [67.0, 84.0, 101.0, 118.0];
 /// Vertical ratio bands, % (Garmin Running Dynamics gauge).
 pub const VERTICAL_RATIO_ZONES_PCT: [f64; 4] = [6.1, 7.5, 8.7, 10.1];
 
-/// Steps in the rolling mean of per-step lines.
+/// Fewest steps in the rolling mean of per-step lines.
 const ROLLING_STEPS: usize = 10;
+
+/// Points in the rolling mean of a series of `count` points: 10, or a hundredth of the
+/// series on long runs (at most 60), so that an hour's line is not all step-to-step noise;
+/// always even (see [`rolling_lines`]).
+fn rolling_n(count: usize) -> usize {
+    (count / 100).clamp(ROLLING_STEPS, 60) & !1
+}
 /// A gap between steps longer than this breaks a line, s.
 const LINE_GAP_S: f64 = 3.0;
 
@@ -455,18 +462,25 @@ fn value_range(values: impl Iterator<Item = f64>, pad: f64, min_span: f64) -> Ra
     mid - span * (0.5 + pad)..mid + span * (0.5 + pad)
 }
 
-/// Rolling mean over `n` points, split into runs where consecutive times are within
+/// `r` with room added at the top for the legend.
+fn headroom(r: Range<f64>) -> Range<f64> {
+    r.start..r.end + 0.3 * (r.end - r.start)
+}
+
+/// Rolling mean over `n` points (rounded down to even: `i - n/2 .. i + n/2`), split into runs where consecutive times are within
 /// [`LINE_GAP_S`]: each run is one line, `(time_s, value)`.
 fn rolling_lines(points: &[(f64, f64)], n: usize) -> Vec<Vec<(f64, f64)>> {
     let mut lines: Vec<Vec<(f64, f64)>> = Vec::new();
     let mut run: Vec<(f64, f64)> = Vec::new();
     let mut flush = |run: &mut Vec<(f64, f64)>| {
         if run.len() >= 2 {
-            let half = n / 2;
+            // an even window holds as many left as right steps, so the line does not
+            // zigzag with the two sides' step times
+            let half = (n / 2).max(1);
             let line = (0..run.len())
                 .map(|i| {
                     let a = i.saturating_sub(half);
-                    let b = (i + half + 1).min(run.len());
+                    let b = (i + half).min(run.len());
                     let mean = run[a..b].iter().map(|p| p.1).sum::<f64>() / (b - a) as f64;
                     (run[i].0, mean)
                 })
@@ -527,7 +541,8 @@ where
     if points.is_empty() || report.summary.cadence_spm.is_none() {
         return not_measured(area, "cadence", &reason(report, "cadence_spm"));
     }
-    let lines = rolling_lines(&points, ROLLING_STEPS);
+    let n = rolling_n(points.len());
+    let lines = rolling_lines(&points, n);
     let y = value_range(lines.iter().flatten().map(|p| p.1), 0.25, 30.0);
     let x = minutes(report);
     let mut chart = ChartBuilder::on(area)
@@ -577,7 +592,7 @@ where
             ))
             .map_err(err)?;
         if first {
-            s.label(format!("{ROLLING_STEPS}-step rolling mean"))
+            s.label(format!("{n}-step rolling mean"))
                 .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], OI_BLUE.stroke_width(2)));
             first = false;
         }
@@ -615,7 +630,7 @@ where
             &reason(report, "ground_contact_ms"),
         )?;
     } else {
-        let y = value_range(all.iter().map(|p| p.1), 0.1, 60.0);
+        let y = headroom(value_range(all.iter().map(|p| p.1), 0.1, 60.0));
         let mut chart = ChartBuilder::on(&top)
             .margin(12)
             .x_label_area_size(44)
@@ -636,7 +651,7 @@ where
                 )
                 .map_err(err)?;
             let mut first = true;
-            for line in rolling_lines(&pts, ROLLING_STEPS) {
+            for line in rolling_lines(&pts, rolling_n(pts.len())) {
                 let s = chart
                     .draw_series(LineSeries::new(
                         line.iter().map(|p| (p.0 / 60.0, p.1)),
@@ -683,7 +698,11 @@ where
             &reason(report, "contact_balance_left_pct"),
         );
     }
-    let y = value_range(balance.iter().map(|b| b.2).chain([50.0]), 0.15, 4.0);
+    let y = headroom(value_range(
+        balance.iter().map(|b| b.2).chain([50.0]),
+        0.15,
+        4.0,
+    ));
     let mut chart = ChartBuilder::on(&bottom)
         .margin(12)
         .x_label_area_size(44)
@@ -981,7 +1000,7 @@ where
                     )
                     .map_err(err)?;
                 let mut first = true;
-                for line in rolling_lines(v, ROLLING_STEPS) {
+                for line in rolling_lines(v, rolling_n(v.len())) {
                     let s = chart
                         .draw_series(LineSeries::new(
                             line.iter().map(|p| (p.0 / 60.0, p.1)),
@@ -1120,7 +1139,7 @@ where
             not_measured(panel, what, &reason(report, key))?;
             continue;
         }
-        let y = value_range(all.iter().map(|p| p.1), 0.1, 0.5);
+        let y = headroom(value_range(all.iter().map(|p| p.1), 0.1, 0.5));
         let mut chart = ChartBuilder::on(panel)
             .margin(12)
             .x_label_area_size(44)
@@ -1142,7 +1161,7 @@ where
                 .map_err(err)?
                 .label(side.as_str())
                 .legend(move |(x, y)| Circle::new((x + 6, y), 4, c.filled()));
-            for line in rolling_lines(&pts, ROLLING_STEPS) {
+            for line in rolling_lines(&pts, rolling_n(pts.len())) {
                 chart
                     .draw_series(LineSeries::new(
                         line.iter().map(|p| (p.0 / 60.0, p.1)),
@@ -1725,10 +1744,16 @@ mod tests {
     #[test]
     fn rolling_lines_break_at_gaps_and_average() {
         let pts = [(0.0, 1.0), (1.0, 3.0), (2.0, 5.0), (10.0, 7.0), (11.0, 9.0)];
-        let lines = rolling_lines(&pts, 3);
+        let lines = rolling_lines(&pts, 2);
         assert_eq!(lines.len(), 2);
-        assert_eq!(lines[0], [(0.0, 2.0), (1.0, 3.0), (2.0, 4.0)]);
-        assert_eq!(lines[1], [(10.0, 8.0), (11.0, 8.0)]);
+        assert_eq!(lines[0], [(0.0, 1.0), (1.0, 2.0), (2.0, 4.0)]);
+        assert_eq!(lines[1], [(10.0, 7.0), (11.0, 8.0)]);
+        // alternating sides: an even window removes the zigzag
+        let alt: Vec<(f64, f64)> = (0..8)
+            .map(|i| (i as f64, if i % 2 == 0 { 1.0 } else { 3.0 }))
+            .collect();
+        let line = &rolling_lines(&alt, 4)[0];
+        assert!(line[2..6].iter().all(|p| p.1 == 2.0), "{line:?}");
     }
 
     #[test]
