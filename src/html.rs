@@ -47,7 +47,7 @@ h2 { font-size: 1.3em; margin: 32px 0 10px; border-bottom: 2px solid var(--ink);
 .note { background: #f2f2f2; border-radius: 4px; padding: 10px 14px; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
-td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+th.num, td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 td.none { color: var(--muted); }
 figure { margin: 18px 0 26px; }
 figure svg { width: 100%; height: auto; display: block; }
@@ -163,7 +163,7 @@ pub fn page(report: &Report, charts: &[(ChartKind, String)]) -> String {
     }
 
     h.push_str(
-        "<h2 id=\"summary\">Summary</h2>\n<table>\n<tr><th>Metric</th><th>Value</th></tr>\n",
+        "<h2 id=\"summary\">Summary</h2>\n<table>\n<tr><th>Metric</th><th class=\"num\">Value</th></tr>\n",
     );
     for (label, value) in summary_rows(report) {
         match value {
