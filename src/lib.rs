@@ -6,7 +6,8 @@
 //! [`bouts`] (running vs walking vs standing) → [`events`] (initial contact, toe-off,
 //! side per step) → [`metrics`] (cadence, contact, flight, …) → [`posture`] (trunk and
 //! pelvis rotation, pelvic drop, forward lean, from the attitude of [`orientation`]) →
-//! [`faults`] (form findings with evidence) → [`report`] (JSON, text, tables).
+//! [`faults`] (form findings with evidence) → [`report`] (JSON, text, tables) → [`plot`]
+//! (charts, SVG and PNG) and [`html`] (the self-contained report page).
 //! [`analysis`] runs the stages in order; [`simulate`] makes recordings with exact truth
 //! for tests and demos.
 //!
