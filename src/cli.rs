@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use runform::analysis::StageTiming;
 use runform::faults::Rules;
 use runform::io::{InputFormat, ReadOptions};
+use runform::plot::{ChartInput, ChartKind, PlotConfig};
 use runform::recording::{AccUnit, Frame, GyrUnit};
 use runform::simulate::{Mounting, SimConfig};
 use runform::{AnalysisConfig, Placement, Report};
@@ -34,6 +35,8 @@ enum Command {
     History(history::HistoryArgs),
     /// Simulate a run: writes a canonical CSV and <name>.truth.json beside it.
     Simulate(Box<SimulateArgs>),
+    /// Draw one chart of a recording's analysis as SVG or PNG.
+    Plot(PlotArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -172,7 +175,8 @@ struct AnalyzeArgs {
     /// What to print on standard output.
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
-    /// Also write report.json and steps.csv into this folder.
+    /// Also write report.json, steps.csv, steps.parquet, report.html and the charts
+    /// (charts/<name>.svg and .png) into this folder.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Accelerometer unit of the file [default: detected from the data].
@@ -203,6 +207,76 @@ struct AnalyzeArgs {
     jobs: usize,
 }
 
+/// The charts, as `runform plot --chart` names them.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+#[value(rename_all = "snake_case")]
+enum ChartArg {
+    /// Faults over the run, on the activity timeline.
+    Faults,
+    /// Cadence over time over cadence bands.
+    Cadence,
+    /// Ground contact time per step and side; left/right balance over time.
+    Contact,
+    /// Foot-strike angle per side, and over time with the pattern bands.
+    FootStrike,
+    /// Trunk and pelvis rotation per stride.
+    Rotation,
+    /// Vertical oscillation and vertical ratio against reference bands.
+    Vertical,
+    /// Impact and braking peaks per step.
+    Impact,
+    /// One stride's raw signals with the detected events marked.
+    Stride,
+}
+
+impl ChartArg {
+    fn kind(self) -> ChartKind {
+        match self {
+            ChartArg::Faults => ChartKind::Faults,
+            ChartArg::Cadence => ChartKind::Cadence,
+            ChartArg::Contact => ChartKind::Contact,
+            ChartArg::FootStrike => ChartKind::FootStrike,
+            ChartArg::Rotation => ChartKind::Rotation,
+            ChartArg::Vertical => ChartKind::Vertical,
+            ChartArg::Impact => ChartKind::Impact,
+            ChartArg::Stride => ChartKind::Stride,
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+struct PlotArgs {
+    /// The recording, as for `analyze`.
+    file: PathBuf,
+    /// The chart to draw.
+    #[arg(long, value_enum)]
+    chart: ChartArg,
+    /// Where to write it; the format follows the extension [default: <chart>.svg].
+    #[arg(long, value_name = "PATH.svg|PATH.png")]
+    out: Option<PathBuf>,
+    /// Width, px.
+    #[arg(long, default_value_t = 1000)]
+    width_px: u32,
+    /// Height of one panel, px.
+    #[arg(long, default_value_t = 420)]
+    height_px: u32,
+    /// Layout of the file, as for `analyze`.
+    #[arg(long, value_enum)]
+    input_format: Option<InputFormatArg>,
+    /// Sampling rate, Hz, as for `analyze`.
+    #[arg(long, value_name = "HZ", value_parser = parse_rate_hz)]
+    rate_hz: Option<f64>,
+    /// Accelerometer unit of the file [default: detected from the data].
+    #[arg(long, value_name = "g|m/s2", value_parser = parse_acc_unit)]
+    acc_unit: Option<AccUnit>,
+    /// Gyroscope unit of the file [default: detected from the data].
+    #[arg(long, value_name = "deg/s|rad/s", value_parser = parse_gyr_unit)]
+    gyr_unit: Option<GyrUnit>,
+    /// Axes of the file.
+    #[arg(long, value_enum, default_value = "sensor")]
+    frame: FrameArg,
+}
+
 fn parse_acc_unit(s: &str) -> Result<AccUnit, String> {
     s.parse()
 }
@@ -229,7 +303,62 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
         },
         Command::History(args) => history::run(&args, stdout),
         Command::Simulate(args) => simulate(&args, stdout),
+        Command::Plot(args) => plot(&args, stdout),
     }
+}
+
+fn plot(args: &PlotArgs, stdout: &mut dyn Write) -> Result<()> {
+    let options = ReadOptions {
+        acc_unit: args.acc_unit,
+        gyr_unit: args.gyr_unit,
+        frame: match args.frame {
+            FrameArg::Sensor => Frame::Sensor,
+            FrameArg::Body => Frame::Body,
+        },
+        rate_hz: args.rate_hz,
+        format: args.input_format.map(|f| match f {
+            InputFormatArg::Canonical => InputFormat::Canonical,
+            InputFormatArg::Gaitmap => InputFormat::Gaitmap,
+        }),
+        ..ReadOptions::default()
+    };
+    let kind = args.chart.kind();
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("{}.svg", kind.name())));
+    let png = match out.extension().and_then(|e| e.to_str()) {
+        Some(e) if e.eq_ignore_ascii_case("png") => true,
+        Some(e) if e.eq_ignore_ascii_case("svg") => false,
+        _ => {
+            return Err(runform::Error::Setting(format!(
+                "--out {}: the chart's file name must end in .svg or .png",
+                out.display()
+            ))
+            .into());
+        }
+    };
+    let recording = runform::io::read_path(&args.file, &options)?;
+    let report = AnalysisConfig::default().process(&recording)?;
+    let input = ChartInput {
+        report: &report,
+        recording: Some(&recording),
+    };
+    let config = PlotConfig {
+        width_px: args.width_px,
+        height_px: args.height_px,
+    };
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    if png {
+        config.png(kind, &input, &out)?;
+    } else {
+        let svg = config.svg(kind, &input)?;
+        fs::write(&out, svg).with_context(|| format!("cannot write {}", out.display()))?;
+    }
+    writeln!(stdout, "wrote {}", out.display())?;
+    Ok(())
 }
 
 /// How `args` asks for files to be read.
@@ -270,7 +399,7 @@ fn analyze(args: &AnalyzeArgs, file: &Path, stdout: &mut dyn Write) -> Result<()
         print_timings(&recording, read_s, &stages);
     }
     if let Some(dir) = &args.out {
-        write_outputs(&report, dir)?;
+        write_outputs(&report, Some(&recording), dir)?;
     }
     match args.format {
         Format::Json => {
@@ -282,7 +411,13 @@ fn analyze(args: &AnalyzeArgs, file: &Path, stdout: &mut dyn Write) -> Result<()
     Ok(())
 }
 
-fn write_outputs(report: &Report, dir: &Path) -> Result<()> {
+/// Writes the report files into `dir`; without the recording, the raw-stride chart says
+/// it was not drawn.
+fn write_outputs(
+    report: &Report,
+    recording: Option<&runform::Recording>,
+    dir: &Path,
+) -> Result<()> {
     fs::create_dir_all(dir)
         .with_context(|| format!("cannot create the output folder {}", dir.display()))?;
     let path = dir.join("report.json");
@@ -296,6 +431,34 @@ fn write_outputs(report: &Report, dir: &Path) -> Result<()> {
         fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
     report
         .write_steps_csv(std::io::BufWriter::new(file))
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    let path = dir.join("steps.parquet");
+    let file =
+        fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+    report
+        .write_steps_parquet(std::io::BufWriter::new(file))
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    let charts_dir = dir.join("charts");
+    fs::create_dir_all(&charts_dir)
+        .with_context(|| format!("cannot create {}", charts_dir.display()))?;
+    let input = ChartInput { report, recording };
+    let config = PlotConfig::default();
+    let mut charts = Vec::new();
+    for kind in ChartKind::ALL {
+        let svg = config.svg(kind, &input)?;
+        let path = charts_dir.join(format!("{}.svg", kind.name()));
+        fs::write(&path, &svg).with_context(|| format!("cannot write {}", path.display()))?;
+        config.png(
+            kind,
+            &input,
+            &charts_dir.join(format!("{}.png", kind.name())),
+        )?;
+        charts.push((kind, svg));
+    }
+    let path = dir.join("report.html");
+    let file =
+        fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+    runform::html::write_html(report, &charts, std::io::BufWriter::new(file))
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }

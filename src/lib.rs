@@ -10,7 +10,8 @@
 //! [`loading`] (braking, impact, foot strike inferred from the pelvis) →
 //! [`oscillation`] (vertical oscillation of the pelvis) → [`symmetry`] (left against
 //! right) → [`drift`] (metrics per segment, first third against last) →
-//! [`faults`] (form findings with evidence) → [`report`] (JSON, text, tables).
+//! [`faults`] (form findings with evidence) → [`report`] (JSON, text, tables) → [`plot`]
+//! (charts, SVG and PNG) and [`html`] (the self-contained report page).
 //! [`analysis`] runs the stages in order; [`simulate`] makes recordings with exact truth
 //! for tests and demos.
 //!
@@ -42,11 +43,13 @@ pub mod error;
 pub mod events;
 pub mod faults;
 pub mod history;
+pub mod html;
 pub mod io;
 pub mod loading;
 pub mod metrics;
 pub mod orientation;
 pub mod oscillation;
+pub mod plot;
 pub mod posture;
 pub mod recording;
 pub mod report;

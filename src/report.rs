@@ -462,6 +462,13 @@ impl Report {
         )
     }
 
+    /// Writes `steps.parquet`: the same table as `steps.csv`, typed (floats stay `f64`,
+    /// missing values are nulls).
+    pub fn write_steps_parquet<W: Write>(&self, out: W) -> PolarsResult<()> {
+        let mut df = self.steps_frame()?;
+        ParquetWriter::new(out).finish(&mut df).map(|_| ())
+    }
+
     /// Writes `steps.csv`.
     pub fn write_steps_csv<W: Write>(&self, mut out: W) -> PolarsResult<()> {
         let mut df = self.steps_frame()?;

@@ -52,7 +52,7 @@ pub(super) fn run(args: &AnalyzeArgs, stdout: &mut dyn Write) -> Result<()> {
         let Ok(report) = &o.result else { continue };
         rows.push(config.row(&o.path, report));
         if let Some(dir) = &args.out {
-            write_outputs(report, &dir.join(run_folder(&o.path, &mut folders)))?;
+            write_outputs(report, None, &dir.join(run_folder(&o.path, &mut folders)))?;
         }
     }
     if let Some(dir) = &args.out {
