@@ -6,6 +6,7 @@
 
 use crate::alignment::{Aligned, align};
 use crate::bouts::BoutConfig;
+use crate::dynamics::{DynamicsConfig, WatchDynamics};
 use crate::error::Result;
 use crate::events::EventConfig;
 use crate::metrics::MetricsConfig;
@@ -25,6 +26,8 @@ pub struct AnalysisConfig {
     pub metrics: MetricsConfig,
     /// Trunk and pelvis angles.
     pub posture: PostureConfig,
+    /// Watch running dynamics (FIT activities without raw samples).
+    pub dynamics: DynamicsConfig,
 }
 
 /// How long one stage took.
@@ -37,6 +40,70 @@ pub struct StageTiming {
 }
 
 impl AnalysisConfig {
+    /// Reports on a watch's running dynamics ([`crate::dynamics`]): the summary, bouts
+    /// and segments come from the watch's own numbers; there are no steps, and the
+    /// warnings say where the numbers come from.
+    pub fn process_watch(&self, watch: &WatchDynamics) -> Result<Report> {
+        let m = self.dynamics.process(watch);
+        let mut warnings = vec![Warning::new(
+            "source_watch_dynamics",
+            format!(
+                "source: watch running dynamics{} — per-second values the watch computed (no raw sensor samples, so no steps and no step-based metrics)",
+                watch
+                    .device
+                    .as_ref()
+                    .map(|d| format!(" ({d})"))
+                    .unwrap_or_default()
+            ),
+        )];
+        for (metric, source) in &watch.metric_sources {
+            warnings.push(Warning::new(
+                "metric_source",
+                format!("{metric}: from {source}"),
+            ));
+        }
+        warnings.extend(watch.warnings.iter().cloned());
+        if m.summary.running_s == 0.0 {
+            warnings.push(Warning::new(
+                "no_running",
+                "no running was found: running metrics are empty",
+            ));
+        }
+        let mut unavailable: Vec<Unavailable> = m
+            .unavailable
+            .into_iter()
+            .map(|(metric, reason)| Unavailable { metric, reason })
+            .collect();
+        unavailable.push(Unavailable {
+            metric: "faults".into(),
+            reason: "form faults are not assessed by this version: an empty list does not mean none were found".into(),
+        });
+        Ok(Report {
+            schema_version: SCHEMA_VERSION,
+            runform_version: env!("CARGO_PKG_VERSION").to_string(),
+            input: InputInfo {
+                path: watch.source.clone(),
+                duration_s: watch.duration_s(),
+                rate_hz: 1.0 / watch.interval_s(),
+                frame: crate::recording::Frame::Sensor,
+                units: crate::recording::InputUnits {
+                    acc: crate::recording::AccUnit::G,
+                    acc_detected: false,
+                    gyr: None,
+                    gyr_detected: false,
+                },
+                sensors: Vec::new(),
+            },
+            bouts: m.bouts,
+            summary: m.summary,
+            segments: m.segments,
+            steps: Vec::new(),
+            faults: Vec::new(),
+            warnings,
+            unavailable,
+        })
+    }
+
     /// Analyses `recording` and returns its report.
     pub fn process(&self, recording: &Recording) -> Result<Report> {
         self.process_timed(recording).map(|(report, _)| report)

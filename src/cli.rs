@@ -4,7 +4,7 @@
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use runform::analysis::StageTiming;
-use runform::io::{InputFormat, ReadOptions};
+use runform::io::{Input, InputFormat, ReadOptions};
 use runform::recording::{AccUnit, Frame, GyrUnit};
 use runform::simulate::{Mounting, SimConfig};
 use runform::{AnalysisConfig, Placement, Report};
@@ -26,6 +26,9 @@ enum Command {
     Analyze(AnalyzeArgs),
     /// Simulate a run: writes a canonical CSV and <name>.truth.json beside it.
     Simulate(Box<SimulateArgs>),
+    /// Convert any readable recording to runform's canonical CSV or Parquet (by the
+    /// extension of OUT: .csv, .parquet).
+    Convert(ConvertArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -143,27 +146,51 @@ enum InputFormatArg {
     Canonical,
     /// gaitmap's CSV: a 'sensor' and an 'axis' header line, then an index column.
     Gaitmap,
+    /// Garmin FIT activity (the watch's running dynamics).
+    Fit,
+    /// runform's canonical layout in Parquet.
+    Parquet,
 }
 
 #[derive(Debug, clap::Args)]
 struct AnalyzeArgs {
-    /// The recording (runform's CSV: time, then <placement>_<acc|gyr|mag>_<x|y|z>; or
-    /// gaitmap's CSV, recognised by its 'sensor' and 'axis' header lines).
+    /// The recording: runform's CSV (time, then <placement>_<acc|gyr|mag>_<x|y|z>) or
+    /// Parquet, gaitmap's CSV, or a Garmin FIT activity.
     file: PathBuf,
-    /// Layout of the file [default: recognised from its first lines, then its name:
-    /// *.gaitmap.csv is gaitmap's].
-    #[arg(long, value_enum)]
-    input_format: Option<InputFormatArg>,
-    /// Sampling rate, Hz, of a file indexed by sample number (gaitmap's CSV; default
-    /// 204.8, with a warning); for a file with time, the rate it must give.
-    #[arg(long, value_name = "HZ", value_parser = parse_rate_hz)]
-    rate_hz: Option<f64>,
+    #[command(flatten)]
+    read: ReadArgs,
     /// What to print on standard output.
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
     /// Also write report.json and steps.csv into this folder.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Print the time and throughput of each stage on standard error.
+    #[arg(long)]
+    timings: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct ConvertArgs {
+    /// The recording to read (any layout `analyze` reads that holds raw samples).
+    input: PathBuf,
+    /// The file to write: canonical CSV (.csv) or Parquet (.parquet), SI units.
+    output: PathBuf,
+    #[command(flatten)]
+    read: ReadArgs,
+}
+
+/// How to read the input.
+#[derive(Debug, clap::Args)]
+struct ReadArgs {
+    /// Layout of the file [default: recognised from its content (FIT and Parquet
+    /// signatures, CSV header names), then its name: *.gaitmap.csv, *.fit, *.parquet].
+    #[arg(long, value_enum)]
+    input_format: Option<InputFormatArg>,
+    /// Sampling rate, Hz, of a file indexed by sample number (gaitmap's CSV; default
+    /// 204.8, with a warning); for a file with time, the rate it must give.
+    #[arg(long, value_name = "HZ", value_parser = parse_rate_hz)]
+    rate_hz: Option<f64>,
     /// Accelerometer unit of the file [default: detected from the data].
     #[arg(long, value_name = "g|m/s2", value_parser = parse_acc_unit)]
     acc_unit: Option<AccUnit>,
@@ -173,9 +200,27 @@ struct AnalyzeArgs {
     /// Axes of the file.
     #[arg(long, value_enum, default_value = "sensor")]
     frame: FrameArg,
-    /// Print the time and throughput of each stage on standard error.
-    #[arg(long)]
-    timings: bool,
+}
+
+impl ReadArgs {
+    fn options(&self) -> ReadOptions {
+        ReadOptions {
+            acc_unit: self.acc_unit,
+            gyr_unit: self.gyr_unit,
+            frame: match self.frame {
+                FrameArg::Sensor => Frame::Sensor,
+                FrameArg::Body => Frame::Body,
+            },
+            rate_hz: self.rate_hz,
+            format: self.input_format.map(|f| match f {
+                InputFormatArg::Canonical => InputFormat::Canonical,
+                InputFormatArg::Gaitmap => InputFormat::Gaitmap,
+                InputFormatArg::Fit => InputFormat::Fit,
+                InputFormatArg::Parquet => InputFormat::Parquet,
+            }),
+            ..ReadOptions::default()
+        }
+    }
 }
 
 fn parse_acc_unit(s: &str) -> Result<AccUnit, String> {
@@ -200,31 +245,25 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
     match cli.command {
         Command::Analyze(args) => analyze(&args, stdout),
         Command::Simulate(args) => simulate(&args, stdout),
+        Command::Convert(args) => convert(&args, stdout),
     }
 }
 
 fn analyze(args: &AnalyzeArgs, stdout: &mut dyn Write) -> Result<()> {
-    let options = ReadOptions {
-        acc_unit: args.acc_unit,
-        gyr_unit: args.gyr_unit,
-        frame: match args.frame {
-            FrameArg::Sensor => Frame::Sensor,
-            FrameArg::Body => Frame::Body,
-        },
-        rate_hz: args.rate_hz,
-        format: args.input_format.map(|f| match f {
-            InputFormatArg::Canonical => InputFormat::Canonical,
-            InputFormatArg::Gaitmap => InputFormat::Gaitmap,
-        }),
-        ..ReadOptions::default()
-    };
+    let options = args.read.options();
     let started = std::time::Instant::now();
-    let recording = runform::io::read_path(&args.file, &options)?;
+    let input = runform::io::read_input_path(&args.file, &options)?;
     let read_s = started.elapsed().as_secs_f64();
-    let (report, stages) = AnalysisConfig::default().process_timed(&recording)?;
-    if args.timings {
-        print_timings(&recording, read_s, &stages);
-    }
+    let report = match input {
+        Input::Imu(recording) => {
+            let (report, stages) = AnalysisConfig::default().process_timed(&recording)?;
+            if args.timings {
+                print_timings(&recording, read_s, &stages);
+            }
+            report
+        }
+        Input::Watch(watch) => AnalysisConfig::default().process_watch(&watch)?,
+    };
     if let Some(dir) = &args.out {
         write_outputs(&report, dir)?;
     }
@@ -235,6 +274,52 @@ fn analyze(args: &AnalyzeArgs, stdout: &mut dyn Write) -> Result<()> {
         }
         Format::Text => report.write_text(&mut *stdout)?,
     }
+    Ok(())
+}
+
+fn convert(args: &ConvertArgs, stdout: &mut dyn Write) -> Result<()> {
+    let out = &args.output;
+    let ext = out
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if !matches!(ext.as_str(), "csv" | "parquet" | "pq") {
+        return Err(runform::Error::Setting(format!(
+            "cannot tell the output layout of {} (expected a name ending in .csv or .parquet)",
+            out.display()
+        ))
+        .into());
+    }
+    if let (Ok(a), Ok(b)) = (fs::canonicalize(&args.input), fs::canonicalize(out))
+        && a == b
+    {
+        return Err(runform::Error::Setting(format!(
+            "{} is the input: convert never writes over its input",
+            out.display()
+        ))
+        .into());
+    }
+    let recording = runform::io::read_path(&args.input, &args.read.options())?;
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let file = fs::File::create(out).with_context(|| format!("cannot write {}", out.display()))?;
+    let writer = std::io::BufWriter::new(file);
+    if ext == "csv" {
+        runform::io::write_csv(&recording, writer)
+            .with_context(|| format!("cannot write {}", out.display()))?;
+    } else {
+        runform::io::write_parquet(&recording, writer)
+            .with_context(|| format!("cannot write {}", out.display()))?;
+    }
+    writeln!(
+        stdout,
+        "wrote {} ({:.1} s, {} sensors at {:.2} Hz)",
+        out.display(),
+        recording.duration_s(),
+        recording.streams.len(),
+        recording.rate_hz
+    )?;
     Ok(())
 }
 

@@ -8,7 +8,8 @@
 //! pelvis rotation, pelvic drop, forward lean, from the attitude of [`orientation`]) →
 //! [`faults`] (form findings with evidence) → [`report`] (JSON, text, tables).
 //! [`analysis`] runs the stages in order; [`simulate`] makes recordings with exact truth
-//! for tests and demos.
+//! for tests and demos. A watch's FIT activity without raw samples takes a shorter path:
+//! [`dynamics`] summarises the running dynamics the watch computed.
 //!
 //! The library never prints: reports go to a writer the caller hands over.
 //!
@@ -32,6 +33,7 @@ pub mod alignment;
 pub mod analysis;
 pub mod bouts;
 pub mod dsp;
+pub mod dynamics;
 pub mod error;
 pub mod events;
 pub mod faults;

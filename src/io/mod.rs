@@ -11,11 +11,16 @@
 
 mod assemble;
 pub mod canonical_csv;
+pub mod fit;
 pub mod gaitmap_csv;
+pub mod parquet;
 
 pub use assemble::{Column, SensorKind, Table, assemble};
 pub use canonical_csv::{read_csv, read_csv_path, write_csv};
 pub use gaitmap_csv::{read_gaitmap, read_gaitmap_path};
+pub use parquet::{read_parquet, write_parquet};
+
+use crate::dynamics::WatchDynamics;
 
 use crate::error::{Error, InputError, Problem, Result};
 use crate::recording::{AccUnit, Frame, GyrUnit, Recording};
@@ -31,6 +36,10 @@ pub enum InputFormat {
     Canonical,
     /// gaitmap's CSV ([`gaitmap_csv`]): a `sensor` and an `axis` header line.
     Gaitmap,
+    /// Garmin FIT activity ([`fit`]): the watch's running dynamics.
+    Fit,
+    /// runform's canonical layout in Parquet ([`parquet`]).
+    Parquet,
 }
 
 impl InputFormat {
@@ -39,13 +48,24 @@ impl InputFormat {
         match self {
             InputFormat::Canonical => "canonical",
             InputFormat::Gaitmap => "gaitmap",
+            InputFormat::Fit => "fit",
+            InputFormat::Parquet => "parquet",
         }
     }
 
     /// The layout the content shows: a first line starting with the field `sensor`
     /// (gaitmap's, whose second line starts with `axis`) or `time` (canonical), after an
     /// optional UTF-8 byte-order mark; `None` for anything else.
+    ///
+    /// Binary layouts are told by their magic bytes first: `.FIT` at byte 8 (FIT),
+    /// `PAR1` at the start (Parquet).
     pub fn detect(bytes: &[u8]) -> Option<InputFormat> {
+        if fit::looks_like_fit(bytes) {
+            return Some(InputFormat::Fit);
+        }
+        if parquet::looks_like_parquet(bytes) {
+            return Some(InputFormat::Parquet);
+        }
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
         let first = line.split(|&b| b == b',').next().unwrap_or_default();
@@ -57,12 +77,19 @@ impl InputFormat {
         }
     }
 
-    /// The layout a file name declares: `*.gaitmap.csv` is gaitmap's; any other name
-    /// declares nothing.
+    /// The layout a file name declares: `*.gaitmap.csv` is gaitmap's, `*.fit` FIT,
+    /// `*.parquet` Parquet; any other name declares nothing.
     pub fn from_extension(path: &Path) -> Option<InputFormat> {
         let name = path.file_name()?.to_str()?.to_ascii_lowercase();
-        name.ends_with(".gaitmap.csv")
-            .then_some(InputFormat::Gaitmap)
+        if name.ends_with(".gaitmap.csv") {
+            Some(InputFormat::Gaitmap)
+        } else if name.ends_with(".fit") {
+            Some(InputFormat::Fit)
+        } else if name.ends_with(".parquet") || name.ends_with(".pq") {
+            Some(InputFormat::Parquet)
+        } else {
+            None
+        }
     }
 }
 
@@ -72,8 +99,10 @@ impl FromStr for InputFormat {
         match s {
             "canonical" => Ok(InputFormat::Canonical),
             "gaitmap" => Ok(InputFormat::Gaitmap),
+            "fit" => Ok(InputFormat::Fit),
+            "parquet" => Ok(InputFormat::Parquet),
             _ => Err(format!(
-                "unknown input format '{s}' (expected canonical or gaitmap)"
+                "unknown input format '{s}' (expected canonical, gaitmap, fit or parquet)"
             )),
         }
     }
@@ -120,6 +149,40 @@ impl Default for ReadOptions {
     }
 }
 
+/// What an input holds: raw IMU samples, or a watch's running dynamics (a FIT activity).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    /// Raw sensor samples.
+    Imu(Recording),
+    /// Per-second running dynamics computed by a watch ([`crate::dynamics`]).
+    Watch(WatchDynamics),
+}
+
+/// Reads whatever `path` holds: raw samples as [`read_path`] does, or a FIT activity's
+/// running dynamics.
+pub fn read_input_path(path: &Path, options: &ReadOptions) -> Result<Input> {
+    let source = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| canonical_csv::open_error(path, &source, e))?;
+    let format = options
+        .format
+        .or_else(|| InputFormat::detect(&bytes))
+        .or_else(|| InputFormat::from_extension(path));
+    read_input_bytes(&bytes, &source, format, options)
+}
+
+/// As [`read_input_path`], from bytes in memory; `source` names them in messages.
+pub fn read_input_bytes(
+    bytes: &[u8],
+    source: &str,
+    format: Option<InputFormat>,
+    options: &ReadOptions,
+) -> Result<Input> {
+    match format {
+        Some(InputFormat::Fit) => fit::read_fit(bytes, source).map(Input::Watch),
+        _ => read_bytes(bytes, source, format, options).map(Input::Imu),
+    }
+}
+
 /// Reads the recording at `path`. The layout is `options.format` when set, else the one
 /// the first line shows ([`InputFormat::detect`]), else the one the file name declares
 /// ([`InputFormat::from_extension`]), else canonical — where a first line that fits
@@ -154,6 +217,17 @@ fn read_bytes(
     check_rate_option(options)?;
     match format {
         Some(InputFormat::Gaitmap) => gaitmap_csv::read_bytes(bytes, source, options),
+        Some(InputFormat::Parquet) => parquet::read_parquet(bytes, source, options),
+        Some(InputFormat::Fit) => {
+            fit::read_fit(bytes, source)?;
+            Err(InputError::new(
+                source,
+                Problem::Fit(
+                    "the activity holds the watch's running dynamics, not raw sensor samples (analyse it with read_input_path or runform analyze)".into(),
+                ),
+            )
+            .into())
+        }
         Some(InputFormat::Canonical) => {
             assemble(canonical_csv::parse(bytes, source, options.frame)?, options)
         }

@@ -1,5 +1,7 @@
 //! Helpers shared by the integration tests.
 
+pub mod fitfile;
+
 use std::path::PathBuf;
 
 /// The folder of real recordings: `$RUNFORM_REAL_DATA`, else `../shared/data/real` beside
