@@ -150,12 +150,17 @@ enum InputFormatArg {
     Fit,
     /// runform's canonical layout in Parquet.
     Parquet,
+    /// Sensor Logger export: its zip, or the unpacked folder.
+    SensorLogger,
+    /// phyphox export: its zip, or Raw Data.csv.
+    Phyphox,
 }
 
 #[derive(Debug, clap::Args)]
 struct AnalyzeArgs {
     /// The recording: runform's CSV (time, then <placement>_<acc|gyr|mag>_<x|y|z>) or
-    /// Parquet, gaitmap's CSV, or a Garmin FIT activity.
+    /// Parquet, gaitmap's CSV, a Garmin FIT activity, a Sensor Logger export (zip or
+    /// folder), a phyphox export, or any CSV with --map.
     file: PathBuf,
     #[command(flatten)]
     read: ReadArgs,
@@ -200,11 +205,24 @@ struct ReadArgs {
     /// Axes of the file.
     #[arg(long, value_enum, default_value = "sensor")]
     frame: FrameArg,
+    /// Where the phone (Sensor Logger, phyphox) was worn.
+    #[arg(long, value_parser = parse_placement, default_value = "pelvis")]
+    placement: Placement,
+    /// Read any CSV through a column mapping: 'SOURCE=TARGET,…' pairs (TARGET: time or
+    /// <placement>_<acc|gyr|mag>_<x|y|z>) with time_unit=s|ms|us|ns|iso,
+    /// acc_unit=g|m/s2, gyr_unit=deg/s|rad/s, separator=comma|semicolon|tab; or the path
+    /// of a .toml file with those settings and a [columns] table.
+    #[arg(long, value_name = "MAP")]
+    map: Option<String>,
 }
 
 impl ReadArgs {
-    fn options(&self) -> ReadOptions {
-        ReadOptions {
+    fn options(&self) -> Result<ReadOptions> {
+        let map = match &self.map {
+            Some(spec) => Some(runform::io::ColumnMap::parse(spec)?),
+            None => None,
+        };
+        Ok(ReadOptions {
             acc_unit: self.acc_unit,
             gyr_unit: self.gyr_unit,
             frame: match self.frame {
@@ -217,9 +235,13 @@ impl ReadArgs {
                 InputFormatArg::Gaitmap => InputFormat::Gaitmap,
                 InputFormatArg::Fit => InputFormat::Fit,
                 InputFormatArg::Parquet => InputFormat::Parquet,
+                InputFormatArg::SensorLogger => InputFormat::SensorLogger,
+                InputFormatArg::Phyphox => InputFormat::Phyphox,
             }),
+            placement: Some(self.placement),
+            map,
             ..ReadOptions::default()
-        }
+        })
     }
 }
 
@@ -250,7 +272,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
 }
 
 fn analyze(args: &AnalyzeArgs, stdout: &mut dyn Write) -> Result<()> {
-    let options = args.read.options();
+    let options = args.read.options()?;
     let started = std::time::Instant::now();
     let input = runform::io::read_input_path(&args.file, &options)?;
     let read_s = started.elapsed().as_secs_f64();
@@ -299,7 +321,7 @@ fn convert(args: &ConvertArgs, stdout: &mut dyn Write) -> Result<()> {
         ))
         .into());
     }
-    let recording = runform::io::read_path(&args.input, &args.read.options())?;
+    let recording = runform::io::read_path(&args.input, &args.read.options()?)?;
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
         fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
