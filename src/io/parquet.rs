@@ -83,7 +83,7 @@ fn parse(bytes: &[u8], source: &str) -> Result<Table> {
         let col = df.column(name).map_err(|e| bad(source, e.to_string()))?;
         let cast = col
             .as_materialized_series()
-            .cast(&DataType::Float64)
+            .strict_cast(&DataType::Float64)
             .map_err(|_| {
                 InputError::new(
                     source,

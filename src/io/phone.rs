@@ -487,10 +487,21 @@ fn phyphox_csv(bytes: &[u8], source: &str) -> Result<PhyphoxFile> {
                 if meta.iter().any(|&(s, a)| s == sensor && a == axis) {
                     continue;
                 }
-                match unit {
-                    Some(UnitOf::Acc(u)) => acc_unit = Some(u),
-                    Some(UnitOf::Gyr(u)) => gyr_unit = Some(u),
-                    _ => {}
+                let mixed = match unit {
+                    Some(UnitOf::Acc(u)) => acc_unit.replace(u).is_some_and(|was| was != u),
+                    Some(UnitOf::Gyr(u)) => gyr_unit.replace(u).is_some_and(|was| was != u),
+                    _ => false,
+                };
+                if mixed {
+                    return Err(InputError::new(
+                        source,
+                        Problem::Archive(
+                            "mixed units: the axes of one sensor are in different units (expected one unit per sensor)".into(),
+                        ),
+                    )
+                    .at_line(d.header_line)
+                    .in_column(d.header[i].clone())
+                    .into());
                 }
                 wanted.push((i, CellKind::Number));
                 meta.push((sensor, axis));
