@@ -18,7 +18,7 @@ for target in fit parquet phone text; do
     mkdir -p "$corpus" "artifacts/$target"
     if [ -d "$crashes/seeds/$target" ]; then cp -n "$crashes/seeds/$target"/* "$corpus"/ 2>/dev/null || true; fi
     echo "== $target ($secs s)"
-    cargo fuzz run --release "$target" "$corpus" -- \
+    cargo fuzz run -s none "$target" "$corpus" -- \
         -max_total_time="$secs" -jobs=1 -workers=1 -max_len=65536 -rss_limit_mb=2048 \
         -artifact_prefix="artifacts/$target/" 2>&1 | tail -n 3 || true
     for f in artifacts/"$target"/crash-* artifacts/"$target"/oom-* artifacts/"$target"/timeout-*; do
