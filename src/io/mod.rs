@@ -317,7 +317,7 @@ fn read_bytes(
             Err(InputError::new(
                 source,
                 Problem::Fit(
-                    "the activity holds the watch's running dynamics, not raw sensor samples (analyse it with read_input_path or runform analyze)".into(),
+                    "the activity holds the watch's running dynamics, not raw sensor samples (runform analyze reports on them; there are no samples to convert)".into(),
                 ),
             )
             .into())
