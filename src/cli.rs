@@ -205,9 +205,10 @@ struct ReadArgs {
     /// Axes of the file.
     #[arg(long, value_enum, default_value = "sensor")]
     frame: FrameArg,
-    /// Where the phone (Sensor Logger, phyphox) was worn.
-    #[arg(long, value_parser = parse_placement, default_value = "pelvis")]
-    placement: Placement,
+    /// Where a single sensor was worn [default: pelvis for a phone (Sensor Logger,
+    /// phyphox), left_wrist for a FIT file's raw watch samples].
+    #[arg(long, value_parser = parse_placement)]
+    placement: Option<Placement>,
     /// Read any CSV through a column mapping: 'SOURCE=TARGET,…' pairs (TARGET: time or
     /// <placement>_<acc|gyr|mag>_<x|y|z>) with time_unit=s|ms|us|ns|iso,
     /// acc_unit=g|m/s2, gyr_unit=deg/s|rad/s, separator=comma|semicolon|tab; or the path
@@ -238,7 +239,7 @@ impl ReadArgs {
                 InputFormatArg::SensorLogger => InputFormat::SensorLogger,
                 InputFormatArg::Phyphox => InputFormat::Phyphox,
             }),
-            placement: Some(self.placement),
+            placement: self.placement,
             map,
             ..ReadOptions::default()
         })

@@ -248,3 +248,107 @@ fn real_fenix5_walk_reports_no_running() {
         .sum();
     assert!(walking > 30.0, "{}", v["bouts"]);
 }
+
+/// A FIT file with raw accelerometer messages (50 Hz, one message a second, counts) and
+/// their calibration: 1 count = 1 mg, level shift 2048, identity orientation.
+fn raw_accelerometer_fit(seconds: u32) -> Vec<u8> {
+    use common::fitfile::{ENUM, FitWriter, UINT16, UINT32};
+    const SINT32: u8 = 0x85;
+    let mut w = FitWriter::default();
+    // three_d_sensor_calibration: accelerometer
+    w.define(
+        0,
+        167,
+        &[
+            (253, 4, UINT32),
+            (0, 1, ENUM),
+            (1, 4, UINT32),
+            (2, 4, UINT32),
+            (3, 4, UINT32),
+            (4, 12, SINT32),
+            (5, 36, SINT32),
+        ],
+        &[],
+    );
+    let mut b = Vec::new();
+    b.extend_from_slice(&1_000_000_000u32.to_le_bytes());
+    b.push(0);
+    b.extend_from_slice(&1u32.to_le_bytes());
+    b.extend_from_slice(&1000u32.to_le_bytes());
+    b.extend_from_slice(&2048u32.to_le_bytes());
+    b.extend_from_slice(&[0u8; 12]);
+    for k in 0..9 {
+        let v: i32 = if k % 4 == 0 { 65535 } else { 0 };
+        b.extend_from_slice(&v.to_le_bytes());
+    }
+    w.data(0, &b);
+    // accelerometer_data: 50 samples per message
+    w.define(
+        1,
+        165,
+        &[
+            (253, 4, UINT32),
+            (0, 2, UINT16),
+            (1, 100, UINT16),
+            (2, 100, UINT16),
+            (3, 100, UINT16),
+            (4, 100, UINT16),
+        ],
+        &[],
+    );
+    for s in 0..seconds {
+        let mut b = Vec::new();
+        b.extend_from_slice(&(1_000_000_000 + s).to_le_bytes());
+        b.extend_from_slice(&0u16.to_le_bytes());
+        for i in 0..50u16 {
+            b.extend_from_slice(&(i * 20).to_le_bytes());
+        }
+        for axis in 0..3 {
+            for i in 0..50 {
+                let g = raw_g(s as f64 + i as f64 / 50.0)[axis];
+                b.extend_from_slice(&((2048.0 + 1000.0 * g).round() as u16).to_le_bytes());
+            }
+        }
+        w.data(1, &b);
+    }
+    w.finish()
+}
+
+fn raw_g(t_s: f64) -> [f64; 3] {
+    [
+        0.1,
+        0.05,
+        1.0 + 0.8 * (2.0 * std::f64::consts::PI * 2.8 * t_s).sin(),
+    ]
+}
+
+#[test]
+fn raw_accelerometer_messages_become_a_calibrated_recording() {
+    let bytes = raw_accelerometer_fit(20);
+    let input = read_input_bytes(
+        &bytes,
+        "raw.fit",
+        InputFormat::detect(&bytes),
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    let Input::Imu(rec) = input else {
+        panic!("raw samples with a calibration read as a recording")
+    };
+    assert_eq!(rec.streams.len(), 1);
+    assert_eq!(rec.streams[0].placement, runform::Placement::LeftWrist);
+    assert!((rec.rate_hz - 50.0).abs() < 1e-6, "{}", rec.rate_hz);
+    assert_eq!(rec.len(), 1000);
+    let g = runform::recording::STANDARD_GRAVITY_MPS2;
+    let mut worst = 0.0_f64;
+    for i in 0..rec.len() {
+        let want = raw_g(i as f64 / 50.0);
+        let got = rec.streams[0].acc_mps2.at(i);
+        worst = worst
+            .max((got.x - want[0] * g).abs())
+            .max((got.y - want[1] * g).abs())
+            .max((got.z - want[2] * g).abs());
+    }
+    // counts are whole milli-g: half a count of rounding
+    assert!(worst < 0.006, "worst {worst} m/s²");
+}

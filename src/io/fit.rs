@@ -21,15 +21,24 @@
 //! when both are present in a record; the report's warnings say which source gave each
 //! metric ([`WatchDynamics::metric_sources`]).
 //!
-//! Raw `accelerometer_data`/`gyroscope_data` messages are not read by this version: a
-//! file with them is analysed from its running dynamics, with a warning.
+//! Raw `accelerometer_data`/`gyroscope_data` messages, when a file has them with their
+//! `three_d_sensor_calibration` messages, become a recording ([`read_fit_input`]): each
+//! message carries a `timestamp` (+ `timestamp_ms`), per-sample `sample_time_offset` (ms)
+//! and counts per axis, calibrated as `(count − level_shift − offset_cal) ×
+//! calibration_factor / calibration_divisor`, then turned by `orientation_matrix`; units
+//! (g or m/s², deg/s or rad/s) are told from the data. The sensor is at
+//! [`ReadOptions::placement`](super::ReadOptions) (default: left wrist, a watch). Raw
+//! messages without a calibration are not read (warning).
 //!
 //! The header is checked before decoding: the `.FIT` signature, a header size of 12 or
 //! 14, and a data size that fits in the file (a header claiming more than the file holds is
 //! a truncated file, refused before anything is decoded). fitparser checks both CRCs.
 
+use super::assemble::{Column, SensorKind, Table, assemble};
+use super::{Input, ReadOptions};
 use crate::dynamics::{WatchDynamics, WatchSample};
 use crate::error::{Error, InputError, Problem, Result};
+use crate::recording::Placement;
 use crate::recording::Warning;
 use fitparser::profile::MesgNum;
 use fitparser::{FitDataField, Value};
@@ -142,10 +151,168 @@ fn developer_metric(name: &str, units: &str) -> Option<(&'static str, f64)> {
     }
 }
 
+/// A sensor calibration: counts → physical units.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Calibration {
+    factor: f64,
+    divisor: f64,
+    level_shift: f64,
+    offset: [f64; 3],
+    matrix: Option<[f64; 9]>,
+}
+
+impl Calibration {
+    fn apply(&self, raw: [f64; 3]) -> [f64; 3] {
+        let k = self.factor / self.divisor;
+        let v = [0, 1, 2].map(|a| (raw[a] - self.level_shift - self.offset[a]) * k);
+        match self.matrix {
+            Some(m) => {
+                [0, 1, 2].map(|r| m[3 * r] * v[0] + m[3 * r + 1] * v[1] + m[3 * r + 2] * v[2])
+            }
+            None => v,
+        }
+    }
+}
+
+fn numbers(field: &FitDataField) -> Vec<f64> {
+    match field.value() {
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|v| v.clone().try_into().ok())
+            .collect(),
+        _ => number(field).into_iter().collect(),
+    }
+}
+
+/// Raw samples of one sensor: (time s, counts x, y, z).
+type RawSamples = Vec<(f64, [f64; 3])>;
+
+fn raw_samples(rec: &fitparser::FitDataRecord, prefix: &str, out: &mut RawSamples) {
+    let (mut t, mut ms, mut offsets) = (None, 0.0, Vec::new());
+    let mut axes: [Vec<f64>; 3] = Default::default();
+    for f in rec.fields() {
+        match f.name() {
+            "timestamp" => t = number(f),
+            "timestamp_ms" => ms = number(f).unwrap_or(0.0),
+            "sample_time_offset" => offsets = numbers(f),
+            name => {
+                for (k, axis) in ["x", "y", "z"].iter().enumerate() {
+                    if name == format!("{prefix}_{axis}") {
+                        axes[k] = numbers(f);
+                    }
+                }
+            }
+        }
+    }
+    let Some(t) = t else { return };
+    // the timestamp is whole seconds (fitparser may already include timestamp_ms)
+    let t0 = t.floor() + ms / 1000.0;
+    let n = axes.iter().map(Vec::len).min().unwrap_or(0);
+    for i in 0..n {
+        let dt = offsets.get(i).copied().unwrap_or(0.0) / 1000.0;
+        out.push((t0 + dt, [axes[0][i], axes[1][i], axes[2][i]]));
+    }
+}
+
+fn calibration(rec: &fitparser::FitDataRecord) -> Option<(bool, Calibration)> {
+    let mut c = Calibration {
+        factor: f64::NAN,
+        divisor: 1.0,
+        level_shift: 0.0,
+        offset: [0.0; 3],
+        matrix: None,
+    };
+    let mut gyro = None;
+    for f in rec.fields() {
+        match f.name() {
+            "sensor_type" => {
+                gyro = match f.value() {
+                    Value::String(s) => Some(s.contains("gyro")),
+                    v => v.clone().try_into().ok().map(|x: f64| x == 1.0),
+                }
+            }
+            "calibration_factor" | "accel_cal_factor" | "gyro_cal_factor" => c.factor = number(f)?,
+            "calibration_divisor" => c.divisor = number(f)?,
+            "level_shift" => c.level_shift = number(f)?,
+            "offset_cal" => {
+                let v = numbers(f);
+                if v.len() == 3 {
+                    c.offset = [v[0], v[1], v[2]];
+                }
+            }
+            "orientation_matrix" => {
+                let v = numbers(f);
+                if v.len() == 9 {
+                    c.matrix = Some(std::array::from_fn(|i| v[i]));
+                }
+            }
+            _ => {}
+        }
+    }
+    (c.factor.is_finite() && c.divisor != 0.0).then_some((gyro?, c))
+}
+
+/// Reads a FIT file: its raw accelerometer (and gyroscope) samples as a recording when it
+/// has them with a calibration, else the running dynamics of [`read_fit`].
+pub fn read_fit_input(bytes: &[u8], source: &str, options: &ReadOptions) -> Result<Input> {
+    check_header(bytes, source)?;
+    let records = decode(bytes, source)?;
+    let (mut acc, mut gyr) = (RawSamples::new(), RawSamples::new());
+    let (mut acc_cal, mut gyr_cal) = (None, None);
+    for rec in &records {
+        match rec.kind() {
+            MesgNum::AccelerometerData => raw_samples(rec, "accel", &mut acc),
+            MesgNum::GyroscopeData => raw_samples(rec, "gyro", &mut gyr),
+            MesgNum::ThreeDSensorCalibration => match calibration(rec) {
+                Some((false, c)) => acc_cal = acc_cal.or(Some(c)),
+                Some((true, c)) => gyr_cal = gyr_cal.or(Some(c)),
+                None => {}
+            },
+            _ => {}
+        }
+    }
+    let Some(acc_cal) = acc_cal.filter(|_| acc.len() >= 2) else {
+        return dynamics(&records, source).map(Input::Watch);
+    };
+    let placement = options.placement.unwrap_or(Placement::LeftWrist);
+    let mut table = Table {
+        source: source.to_string(),
+        time_s: acc.iter().map(|s| s.0).collect(),
+        ..Table::default()
+    };
+    let cal: Vec<[f64; 3]> = acc.iter().map(|s| acc_cal.apply(s.1)).collect();
+    for axis in 0..3 {
+        table.columns.push(Column {
+            placement,
+            sensor: SensorKind::Acc,
+            axis,
+            values: cal.iter().map(|v| v[axis]).collect(),
+        });
+    }
+    if let (Some(gc), true) = (gyr_cal, gyr.len() >= 2) {
+        let t: Vec<f64> = gyr.iter().map(|s| s.0).collect();
+        let cal: Vec<[f64; 3]> = gyr.iter().map(|s| gc.apply(s.1)).collect();
+        for axis in 0..3 {
+            let v: Vec<f64> = cal.iter().map(|c| c[axis]).collect();
+            table.columns.push(Column {
+                placement,
+                sensor: SensorKind::Gyr,
+                axis,
+                values: super::phone::interpolate(&t, &v, &table.time_s),
+            });
+        }
+    }
+    assemble(table, options).map(Input::Imu)
+}
+
 /// Reads a FIT activity's running dynamics. `source` names the file in messages.
 pub fn read_fit(bytes: &[u8], source: &str) -> Result<WatchDynamics> {
     check_header(bytes, source)?;
     let records = decode(bytes, source)?;
+    dynamics(&records, source)
+}
+
+fn dynamics(records: &[fitparser::FitDataRecord], source: &str) -> Result<WatchDynamics> {
     let mut watch = WatchDynamics {
         source: source.to_string(),
         ..WatchDynamics::default()
@@ -155,7 +322,7 @@ pub fn read_fit(bytes: &[u8], source: &str) -> Result<WatchDynamics> {
     let mut raw_imu = false;
     let mut from_developer: Vec<(String, String)> = Vec::new();
     let mut from_watch: Vec<&'static str> = Vec::new();
-    for rec in &records {
+    for rec in records {
         match rec.kind() {
             MesgNum::FileId if watch.device.is_none() => {
                 let get = |name: &str| {
@@ -272,7 +439,7 @@ pub fn read_fit(bytes: &[u8], source: &str) -> Result<WatchDynamics> {
     if raw_imu {
         watch.warnings.push(Warning::new(
             "fit_raw_imu_not_read",
-            "the file also holds raw accelerometer or gyroscope messages, which this version does not read: the report uses the watch's running dynamics",
+            "the file also holds raw accelerometer or gyroscope messages, but no calibration for them: the report uses the watch's running dynamics",
         ));
     }
     Ok(watch)

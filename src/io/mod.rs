@@ -221,7 +221,10 @@ pub fn read_input_bytes(
     options: &ReadOptions,
 ) -> Result<Input> {
     match format {
-        Some(InputFormat::Fit) => fit::read_fit(bytes, source).map(Input::Watch),
+        Some(InputFormat::Fit) => {
+            check_rate_option(options)?;
+            fit::read_fit_input(bytes, source, options)
+        }
         _ => read_bytes(bytes, source, format, options).map(Input::Imu),
     }
 }
@@ -313,7 +316,9 @@ fn read_bytes(
         Some(InputFormat::Gaitmap) => gaitmap_csv::read_bytes(bytes, source, options),
         Some(InputFormat::Parquet) => parquet::read_parquet(bytes, source, options),
         Some(InputFormat::Fit) => {
-            fit::read_fit(bytes, source)?;
+            if let Input::Imu(recording) = fit::read_fit_input(bytes, source, options)? {
+                return Ok(recording);
+            }
             Err(InputError::new(
                 source,
                 Problem::Fit(

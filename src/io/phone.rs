@@ -175,7 +175,7 @@ struct Triple {
 }
 
 /// Linear interpolation of (`t`, `v`) at `at`, held at the ends.
-fn interpolate(t: &[f64], v: &[f64], at: &[f64]) -> Vec<f64> {
+pub(super) fn interpolate(t: &[f64], v: &[f64], at: &[f64]) -> Vec<f64> {
     let mut j = 0;
     at.iter()
         .map(|&x| {
