@@ -480,6 +480,18 @@ fn cases() -> Vec<Case> {
             "is not numeric",
         ),
     ];
+    v.push(case(
+        "fit_field_size_not_whole_base_type",
+        "a.fit",
+        {
+            let mut w = FitWriter::default();
+            // a uint32 timestamp declared 3 bytes long
+            w.define(0, 20, &[(253, 3, 0x86)], &[]);
+            w.data(0, &[1, 2, 3]);
+            w.finish()
+        },
+        "not a whole number of its base type",
+    ));
     // mapped CSVs
     let row = |i: usize| {
         let (x, y, z) = running(i);

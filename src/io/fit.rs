@@ -89,8 +89,86 @@ fn check_header(bytes: &[u8], source: &str) -> Result<()> {
     Ok(())
 }
 
+/// Size in bytes of a FIT base type (the low 5 bits of its byte), `None` if unknown.
+fn base_size(base_type: u8) -> Option<usize> {
+    match base_type & 0x1F {
+        0..=2 | 7 | 0x0A | 0x0D => Some(1),
+        3 | 4 | 0x0B => Some(2),
+        5 | 6 | 8 | 0x0C => Some(4),
+        9 | 0x0E..=0x10 => Some(8),
+        _ => None,
+    }
+}
+
+/// Walks the definition messages of the first FIT file in `bytes` and refuses a field
+/// whose size is not a whole number of its base type (invalid, and fitparser would print
+/// a line of its own for it). Stops quietly where the decoder will report a problem.
+fn check_definitions(bytes: &[u8], source: &str) -> Result<()> {
+    let header = bytes[0] as usize;
+    let data = u32::from_le_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]) as usize;
+    let end = (header + data).min(bytes.len());
+    let mut sizes: [Option<usize>; 16] = [None; 16];
+    let mut pos = header;
+    while pos < end {
+        let h = bytes[pos];
+        pos += 1;
+        if h & 0x80 != 0 {
+            let Some(len) = sizes[((h >> 5) & 0x03) as usize] else {
+                return Ok(());
+            };
+            pos += len;
+        } else if h & 0x40 != 0 {
+            let Some(&n) = bytes.get(pos + 4) else {
+                return Ok(());
+            };
+            pos += 5;
+            let mut len = 0;
+            for k in 0..n as usize {
+                let Some(f) = bytes.get(pos + 3 * k..pos + 3 * k + 3) else {
+                    return Ok(());
+                };
+                let (number, size, base) = (f[0], f[1] as usize, f[2]);
+                if let Some(b) = base_size(base)
+                    && size % b != 0
+                {
+                    return Err(bad(
+                        source,
+                        format!(
+                            "at byte {}: field {number} is {size} bytes, not a whole number of its base type's {b}",
+                            pos + 3 * k
+                        ),
+                    ));
+                }
+                len += size;
+            }
+            pos += 3 * n as usize;
+            if h & 0x20 != 0 {
+                let Some(&d) = bytes.get(pos) else {
+                    return Ok(());
+                };
+                pos += 1;
+                for k in 0..d as usize {
+                    let Some(f) = bytes.get(pos + 3 * k..pos + 3 * k + 3) else {
+                        return Ok(());
+                    };
+                    len += f[1] as usize;
+                }
+                pos += 3 * d as usize;
+            }
+            sizes[(h & 0x0F) as usize] = Some(len);
+        } else {
+            let Some(len) = sizes[(h & 0x0F) as usize] else {
+                return Ok(());
+            };
+            pos += len;
+        }
+    }
+    Ok(())
+}
+
 /// Decodes the messages, mapping fitparser's errors to one located line.
 fn decode(bytes: &[u8], source: &str) -> Result<Vec<fitparser::FitDataRecord>> {
+    check_definitions(bytes, source)?;
     let decoded = std::panic::catch_unwind(|| fitparser::from_bytes(bytes));
     match decoded {
         Ok(Ok(records)) => Ok(records),

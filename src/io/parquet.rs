@@ -17,6 +17,66 @@ pub fn looks_like_parquet(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PAR1")
 }
 
+/// Most rows, and most decoded bytes per column chunk, believed per byte of file: sensor
+/// samples do not compress further than this, and a footer claiming more is damaged
+/// (reading it would allocate what the file cannot hold).
+const MAX_EXPANSION: usize = 64;
+
+/// Checks the footer's row count and column sizes against the file's size before
+/// anything is decoded.
+fn check_footer(bytes: &[u8], source: &str) -> Result<()> {
+    let mut reader = ParquetReader::new(Cursor::new(bytes));
+    let meta = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+        reader.get_metadata().cloned()
+    })) {
+        Ok(Ok(m)) => m,
+        Ok(Err(e)) => {
+            let e = e.to_string();
+            return Err(bad(source, e.lines().next().unwrap_or_default()));
+        }
+        Err(_) => return Err(bad(source, "the footer cannot be decoded")),
+    };
+    let limit = MAX_EXPANSION * bytes.len() + 1_000_000;
+    let claims = |what: String| {
+        bad(
+            source,
+            format!(
+                "the footer claims {what} in a file of {} bytes (damaged?)",
+                bytes.len()
+            ),
+        )
+    };
+    if meta.num_rows > limit {
+        return Err(claims(format!("{} rows", meta.num_rows)));
+    }
+    let mut rows = 0usize;
+    for rg in &meta.row_groups {
+        rows = rows.saturating_add(rg.num_rows());
+        if rg.total_byte_size() > limit {
+            return Err(claims(format!(
+                "a row group of {} bytes",
+                rg.total_byte_size()
+            )));
+        }
+        for c in rg.parquet_columns() {
+            let size = c.uncompressed_size();
+            if size < 0 || size as u64 > limit as u64 {
+                return Err(claims(format!("a column chunk of {size} bytes")));
+            }
+        }
+    }
+    if rows != meta.num_rows {
+        return Err(bad(
+            source,
+            format!(
+                "the footer's row count {} is not the sum of its row groups' {rows} (damaged?)",
+                meta.num_rows
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// A canonical column name as (placement, sensor, axis 0–2).
 pub(super) fn canonical_name(name: &str) -> Option<(Placement, SensorKind, usize)> {
     let (rest, axis) = name.rsplit_once('_')?;
@@ -52,6 +112,7 @@ fn parse(bytes: &[u8], source: &str) -> Result<Table> {
     if bytes.len() < 12 || !bytes.ends_with(b"PAR1") {
         return Err(bad(source, "no 'PAR1' footer at the end (truncated?)"));
     }
+    check_footer(bytes, source)?;
     let read = std::panic::catch_unwind(|| ParquetReader::new(Cursor::new(bytes)).finish());
     let df = match read {
         Ok(Ok(df)) => df,
