@@ -8,9 +8,10 @@
 use crate::alignment::{Aligned, align};
 use crate::bouts::BoutConfig;
 use crate::drift::DriftConfig;
+use crate::dynamics::{DynamicsConfig, WatchDynamics};
 use crate::error::Result;
 use crate::events::EventConfig;
-use crate::faults::Rules;
+use crate::faults::{NotAssessed, Rules};
 use crate::loading::LoadingConfig;
 use crate::metrics::MetricsConfig;
 use crate::metrics::{FootStrike, Step, StrikePattern, Summary};
@@ -42,6 +43,8 @@ pub struct AnalysisConfig {
     pub trajectory: TrajectoryConfig,
     /// Braking, impact and the strike inferred from the pelvis.
     pub loading: LoadingConfig,
+    /// Watch running dynamics (FIT activities without raw samples).
+    pub dynamics: DynamicsConfig,
 }
 
 /// How long one stage took.
@@ -54,6 +57,72 @@ pub struct StageTiming {
 }
 
 impl AnalysisConfig {
+    /// Reports on a watch's running dynamics ([`crate::dynamics`]): the summary, bouts
+    /// and segments come from the watch's own numbers; there are no steps, and the
+    /// warnings say where the numbers come from.
+    pub fn process_watch(&self, watch: &WatchDynamics) -> Result<Report> {
+        let m = self.dynamics.process(watch);
+        let mut warnings = vec![Warning::new(
+            "source_watch_dynamics",
+            format!(
+                "source: watch running dynamics{} — per-second values the watch computed (no raw sensor samples, so no steps and no step-based metrics)",
+                watch
+                    .device
+                    .as_ref()
+                    .map(|d| format!(" ({d})"))
+                    .unwrap_or_default()
+            ),
+        )];
+        for (metric, source) in &watch.metric_sources {
+            warnings.push(Warning::new(
+                "metric_source",
+                format!("{metric}: from {source}"),
+            ));
+        }
+        warnings.extend(watch.warnings.iter().cloned());
+        if m.summary.running_s == 0.0 {
+            warnings.push(Warning::new(
+                "no_running",
+                "no running was found: running metrics are empty",
+            ));
+        }
+        let mut unavailable: Vec<Unavailable> = m
+            .unavailable
+            .into_iter()
+            .map(|(metric, reason)| Unavailable { metric, reason })
+            .collect();
+        let assessment = self.faults.process(&m.summary, &[], &m.segments);
+        let not_judged = not_judged(&assessment.not_assessed, &unavailable);
+        unavailable.extend(not_judged);
+        Ok(Report {
+            schema_version: SCHEMA_VERSION,
+            runform_version: env!("CARGO_PKG_VERSION").to_string(),
+            input: InputInfo {
+                path: watch.source.clone(),
+                duration_s: watch.duration_s(),
+                rate_hz: 1.0 / watch.interval_s(),
+                frame: crate::recording::Frame::Sensor,
+                units: crate::recording::InputUnits {
+                    acc: crate::recording::AccUnit::G,
+                    acc_detected: false,
+                    gyr: None,
+                    gyr_detected: false,
+                },
+                sensors: Vec::new(),
+            },
+            bouts: m.bouts,
+            summary: m.summary,
+            segments: m.segments,
+            steps: Vec::new(),
+            faults: assessment.faults,
+            warnings,
+            unavailable,
+            faults_assessed: assessment.assessed,
+            drift: Vec::new(),
+            drift_segments: Vec::new(),
+        })
+    }
+
     /// Analyses `recording` and returns its report.
     pub fn process(&self, recording: &Recording) -> Result<Report> {
         self.process_timed(recording).map(|(report, _)| report)
@@ -303,27 +372,8 @@ impl AnalysisConfig {
             .faults
             .process(&metrics.summary, &metrics.steps, &metrics.segments);
         lap("faults");
-        for na in &assessment.not_assessed {
-            let why: Vec<String> = na
-                .missing
-                .iter()
-                .filter_map(|key| {
-                    unavailable
-                        .iter()
-                        .find(|u| u.metric == *key)
-                        .map(|u| format!("{key}: {}", u.reason))
-                })
-                .collect();
-            let reason = if why.is_empty() {
-                na.reason.clone()
-            } else {
-                format!("{} ({})", na.reason, why.join("; "))
-            };
-            unavailable.push(Unavailable {
-                metric: format!("fault:{}", na.id),
-                reason,
-            });
-        }
+        let not_judged = not_judged(&assessment.not_assessed, &unavailable);
+        unavailable.extend(not_judged);
 
         let report = Report {
             schema_version: SCHEMA_VERSION,
@@ -504,4 +554,32 @@ fn form_metrics(
     summary.loading_rate_g_per_s = mean(run_loads().filter_map(|l| l.loading_rate_g_per_s));
     summary.impact_placement = summary.impact_peak_g.and(loading.impact_placement);
     note
+}
+
+/// A `fault:<id>` entry for each fault that could not be judged, with the reasons its
+/// missing metrics have in `unavailable`.
+fn not_judged(not_assessed: &[NotAssessed], unavailable: &[Unavailable]) -> Vec<Unavailable> {
+    not_assessed
+        .iter()
+        .map(|na| {
+            let why: Vec<String> = na
+                .missing
+                .iter()
+                .filter_map(|key| {
+                    unavailable
+                        .iter()
+                        .find(|u| u.metric == *key)
+                        .map(|u| format!("{key}: {}", u.reason))
+                })
+                .collect();
+            Unavailable {
+                metric: format!("fault:{}", na.id),
+                reason: if why.is_empty() {
+                    na.reason.clone()
+                } else {
+                    format!("{} ({})", na.reason, why.join("; "))
+                },
+            }
+        })
+        .collect()
 }

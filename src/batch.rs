@@ -23,7 +23,7 @@ use crate::analysis::AnalysisConfig;
 use crate::error::{Error, InputError, Problem, Result};
 use crate::faults::Severity;
 use crate::history::RunRow;
-use crate::io::ReadOptions;
+use crate::io::{Input, ReadOptions};
 use crate::report::Report;
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -80,8 +80,13 @@ impl BatchConfig {
                 .par_iter()
                 .map(|path| {
                     let started = Instant::now();
-                    let result = crate::io::read_path(path, &self.read)
-                        .and_then(|recording| self.analysis.process(&recording));
+                    let result =
+                        crate::io::read_input_path(path, &self.read).and_then(
+                            |input| match input {
+                                Input::Imu(recording) => self.analysis.process(&recording),
+                                Input::Watch(watch) => self.analysis.process_watch(&watch),
+                            },
+                        );
                     let outcome = RunOutcome {
                         path: path.clone(),
                         result,

@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use runform::analysis::StageTiming;
 use runform::faults::Rules;
-use runform::io::{InputFormat, ReadOptions};
+use runform::io::{Input, InputFormat, ReadOptions};
 use runform::plot::{ChartInput, ChartKind, PlotConfig};
 use runform::recording::{AccUnit, Frame, GyrUnit};
 use runform::simulate::{Mounting, SimConfig};
@@ -37,6 +37,9 @@ enum Command {
     Simulate(Box<SimulateArgs>),
     /// Draw one chart of a recording's analysis as SVG or PNG.
     Plot(PlotArgs),
+    /// Convert any readable recording to runform's canonical CSV or Parquet (by the
+    /// extension of OUT: .csv, .parquet).
+    Convert(ConvertArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -154,40 +157,35 @@ enum InputFormatArg {
     Canonical,
     /// gaitmap's CSV: a 'sensor' and an 'axis' header line, then an index column.
     Gaitmap,
+    /// Garmin FIT activity (the watch's running dynamics).
+    Fit,
+    /// runform's canonical layout in Parquet.
+    Parquet,
+    /// Sensor Logger export: its zip, or the unpacked folder.
+    SensorLogger,
+    /// phyphox export: its zip, or Raw Data.csv.
+    Phyphox,
 }
 
 #[derive(Debug, clap::Args)]
 struct AnalyzeArgs {
-    /// The recording (runform's CSV: time, then <placement>_<acc|gyr|mag>_<x|y|z>; or
-    /// gaitmap's CSV, recognised by its 'sensor' and 'axis' header lines). Several files,
-    /// or folders (searched for recordings), make a batch: analysed in parallel, with a
-    /// report per run and the runs table in --out.
+    /// The recording: runform's CSV (time, then <placement>_<acc|gyr|mag>_<x|y|z>) or
+    /// Parquet, gaitmap's CSV, a Garmin FIT activity, a Sensor Logger export (zip or
+    /// folder), a phyphox export, or any CSV with --map. Several files, or folders
+    /// (searched for recordings), make a batch: analysed in parallel, with a report per
+    /// run and the runs table in --out.
     #[arg(required = true, num_args = 1.., value_name = "FILE|DIR")]
     files: Vec<PathBuf>,
-    /// Layout of the file [default: recognised from its first lines, then its name:
-    /// *.gaitmap.csv is gaitmap's].
-    #[arg(long, value_enum)]
-    input_format: Option<InputFormatArg>,
-    /// Sampling rate, Hz, of a file indexed by sample number (gaitmap's CSV; default
-    /// 204.8, with a warning); for a file with time, the rate it must give.
-    #[arg(long, value_name = "HZ", value_parser = parse_rate_hz)]
-    rate_hz: Option<f64>,
+    #[command(flatten)]
+    read: ReadArgs,
     /// What to print on standard output.
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
     /// Also write report.json, steps.csv, steps.parquet, report.html and the charts
-    /// (charts/<name>.svg and .png) into this folder.
+    /// (charts/<name>.svg and .png) into this folder; for a batch, one such folder per
+    /// run, runs.csv and runs/runner=…/month=…/runs.parquet.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Accelerometer unit of the file [default: detected from the data].
-    #[arg(long, value_name = "g|m/s2", value_parser = parse_acc_unit)]
-    acc_unit: Option<AccUnit>,
-    /// Gyroscope unit of the file [default: detected from the data].
-    #[arg(long, value_name = "deg/s|rad/s", value_parser = parse_gyr_unit)]
-    gyr_unit: Option<GyrUnit>,
-    /// Axes of the file.
-    #[arg(long, value_enum, default_value = "sensor")]
-    frame: FrameArg,
     /// Print the time and throughput of each stage on standard error.
     #[arg(long)]
     timings: bool,
@@ -205,6 +203,77 @@ struct AnalyzeArgs {
     /// Worker threads for a batch [default: one per core].
     #[arg(long, value_name = "N", default_value_t = 0)]
     jobs: usize,
+}
+
+#[derive(Debug, clap::Args)]
+struct ConvertArgs {
+    /// The recording to read (any layout `analyze` reads that holds raw samples).
+    input: PathBuf,
+    /// The file to write: canonical CSV (.csv) or Parquet (.parquet), SI units.
+    output: PathBuf,
+    #[command(flatten)]
+    read: ReadArgs,
+}
+
+/// How to read the input.
+#[derive(Debug, clap::Args)]
+struct ReadArgs {
+    /// Layout of the file [default: recognised from its content (FIT and Parquet
+    /// signatures, CSV header names), then its name: *.gaitmap.csv, *.fit, *.parquet].
+    #[arg(long, value_enum)]
+    input_format: Option<InputFormatArg>,
+    /// Sampling rate, Hz, of a file indexed by sample number (gaitmap's CSV; default
+    /// 204.8, with a warning); for a file with time, the rate it must give.
+    #[arg(long, value_name = "HZ", value_parser = parse_rate_hz)]
+    rate_hz: Option<f64>,
+    /// Accelerometer unit of the file [default: detected from the data].
+    #[arg(long, value_name = "g|m/s2", value_parser = parse_acc_unit)]
+    acc_unit: Option<AccUnit>,
+    /// Gyroscope unit of the file [default: detected from the data].
+    #[arg(long, value_name = "deg/s|rad/s", value_parser = parse_gyr_unit)]
+    gyr_unit: Option<GyrUnit>,
+    /// Axes of the file.
+    #[arg(long, value_enum, default_value = "sensor")]
+    frame: FrameArg,
+    /// Where a single sensor was worn [default: pelvis for a phone (Sensor Logger,
+    /// phyphox), left_wrist for a FIT file's raw watch samples].
+    #[arg(long, value_parser = parse_placement)]
+    placement: Option<Placement>,
+    /// Read any CSV through a column mapping: 'SOURCE=TARGET,…' pairs (TARGET: time or
+    /// <placement>_<acc|gyr|mag>_<x|y|z>) with time_unit=s|ms|us|ns|iso,
+    /// acc_unit=g|m/s2, gyr_unit=deg/s|rad/s, separator=comma|semicolon|tab; or the path
+    /// of a .toml file with those settings and a [columns] table.
+    #[arg(long, value_name = "MAP")]
+    map: Option<String>,
+}
+
+impl ReadArgs {
+    fn options(&self) -> Result<ReadOptions> {
+        let map = match &self.map {
+            Some(spec) => Some(runform::io::ColumnMap::parse(spec)?),
+            None => None,
+        };
+        Ok(ReadOptions {
+            acc_unit: self.acc_unit,
+            gyr_unit: self.gyr_unit,
+            frame: match self.frame {
+                FrameArg::Sensor => Frame::Sensor,
+                FrameArg::Body => Frame::Body,
+            },
+            rate_hz: self.rate_hz,
+            format: self.input_format.map(|f| match f {
+                InputFormatArg::Canonical => InputFormat::Canonical,
+                InputFormatArg::Gaitmap => InputFormat::Gaitmap,
+                InputFormatArg::Fit => InputFormat::Fit,
+                InputFormatArg::Parquet => InputFormat::Parquet,
+                InputFormatArg::SensorLogger => InputFormat::SensorLogger,
+                InputFormatArg::Phyphox => InputFormat::Phyphox,
+            }),
+            placement: self.placement,
+            map,
+            ..ReadOptions::default()
+        })
+    }
 }
 
 /// The charts, as `runform plot --chart` names them.
@@ -260,21 +329,8 @@ struct PlotArgs {
     /// Height of one panel, px.
     #[arg(long, default_value_t = 420)]
     height_px: u32,
-    /// Layout of the file, as for `analyze`.
-    #[arg(long, value_enum)]
-    input_format: Option<InputFormatArg>,
-    /// Sampling rate, Hz, as for `analyze`.
-    #[arg(long, value_name = "HZ", value_parser = parse_rate_hz)]
-    rate_hz: Option<f64>,
-    /// Accelerometer unit of the file [default: detected from the data].
-    #[arg(long, value_name = "g|m/s2", value_parser = parse_acc_unit)]
-    acc_unit: Option<AccUnit>,
-    /// Gyroscope unit of the file [default: detected from the data].
-    #[arg(long, value_name = "deg/s|rad/s", value_parser = parse_gyr_unit)]
-    gyr_unit: Option<GyrUnit>,
-    /// Axes of the file.
-    #[arg(long, value_enum, default_value = "sensor")]
-    frame: FrameArg,
+    #[command(flatten)]
+    read: ReadArgs,
 }
 
 fn parse_acc_unit(s: &str) -> Result<AccUnit, String> {
@@ -304,24 +360,12 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
         Command::History(args) => history::run(&args, stdout),
         Command::Simulate(args) => simulate(&args, stdout),
         Command::Plot(args) => plot(&args, stdout),
+        Command::Convert(args) => convert(&args, stdout),
     }
 }
 
 fn plot(args: &PlotArgs, stdout: &mut dyn Write) -> Result<()> {
-    let options = ReadOptions {
-        acc_unit: args.acc_unit,
-        gyr_unit: args.gyr_unit,
-        frame: match args.frame {
-            FrameArg::Sensor => Frame::Sensor,
-            FrameArg::Body => Frame::Body,
-        },
-        rate_hz: args.rate_hz,
-        format: args.input_format.map(|f| match f {
-            InputFormatArg::Canonical => InputFormat::Canonical,
-            InputFormatArg::Gaitmap => InputFormat::Gaitmap,
-        }),
-        ..ReadOptions::default()
-    };
+    let options = args.read.options()?;
     let kind = args.chart.kind();
     let out = args
         .out
@@ -361,24 +405,6 @@ fn plot(args: &PlotArgs, stdout: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-/// How `args` asks for files to be read.
-fn read_options(args: &AnalyzeArgs) -> ReadOptions {
-    ReadOptions {
-        acc_unit: args.acc_unit,
-        gyr_unit: args.gyr_unit,
-        frame: match args.frame {
-            FrameArg::Sensor => Frame::Sensor,
-            FrameArg::Body => Frame::Body,
-        },
-        rate_hz: args.rate_hz,
-        format: args.input_format.map(|f| match f {
-            InputFormatArg::Canonical => InputFormat::Canonical,
-            InputFormatArg::Gaitmap => InputFormat::Gaitmap,
-        }),
-        ..ReadOptions::default()
-    }
-}
-
 /// The analysis settings `args` asks for.
 fn analysis_config(args: &AnalyzeArgs) -> Result<AnalysisConfig> {
     let mut config = AnalysisConfig::default();
@@ -389,17 +415,23 @@ fn analysis_config(args: &AnalyzeArgs) -> Result<AnalysisConfig> {
 }
 
 fn analyze(args: &AnalyzeArgs, file: &Path, stdout: &mut dyn Write) -> Result<()> {
-    let options = read_options(args);
+    let options = args.read.options()?;
     let config = analysis_config(args)?;
     let started = std::time::Instant::now();
-    let recording = runform::io::read_path(file, &options)?;
+    let input = runform::io::read_input_path(file, &options)?;
     let read_s = started.elapsed().as_secs_f64();
-    let (report, stages) = config.process_timed(&recording)?;
-    if args.timings {
-        print_timings(&recording, read_s, &stages);
-    }
+    let (report, recording) = match input {
+        Input::Imu(recording) => {
+            let (report, stages) = config.process_timed(&recording)?;
+            if args.timings {
+                print_timings(&recording, read_s, &stages);
+            }
+            (report, Some(recording))
+        }
+        Input::Watch(watch) => (config.process_watch(&watch)?, None),
+    };
     if let Some(dir) = &args.out {
-        write_outputs(&report, Some(&recording), dir)?;
+        write_outputs(&report, recording.as_ref(), dir)?;
     }
     match args.format {
         Format::Json => {
@@ -408,6 +440,52 @@ fn analyze(args: &AnalyzeArgs, file: &Path, stdout: &mut dyn Write) -> Result<()
         }
         Format::Text => report.write_text(&mut *stdout)?,
     }
+    Ok(())
+}
+
+fn convert(args: &ConvertArgs, stdout: &mut dyn Write) -> Result<()> {
+    let out = &args.output;
+    let ext = out
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if !matches!(ext.as_str(), "csv" | "parquet" | "pq") {
+        return Err(runform::Error::Setting(format!(
+            "cannot tell the output layout of {} (expected a name ending in .csv or .parquet)",
+            out.display()
+        ))
+        .into());
+    }
+    if let (Ok(a), Ok(b)) = (fs::canonicalize(&args.input), fs::canonicalize(out))
+        && a == b
+    {
+        return Err(runform::Error::Setting(format!(
+            "{} is the input: convert never writes over its input",
+            out.display()
+        ))
+        .into());
+    }
+    let recording = runform::io::read_path(&args.input, &args.read.options()?)?;
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let file = fs::File::create(out).with_context(|| format!("cannot write {}", out.display()))?;
+    let writer = std::io::BufWriter::new(file);
+    if ext == "csv" {
+        runform::io::write_csv(&recording, writer)
+            .with_context(|| format!("cannot write {}", out.display()))?;
+    } else {
+        runform::io::write_parquet(&recording, writer)
+            .with_context(|| format!("cannot write {}", out.display()))?;
+    }
+    writeln!(
+        stdout,
+        "wrote {} ({:.1} s, {} sensors at {:.2} Hz)",
+        out.display(),
+        recording.duration_s(),
+        recording.streams.len(),
+        recording.rate_hz
+    )?;
     Ok(())
 }
 

@@ -366,6 +366,18 @@ pub enum Problem {
         "{0} (expected [[rule]] tables with id, title, metric, unit, direction, thresholds, source, why_it_matters, what_to_do, as in runform's built-in rules)"
     )]
     Rules(String),
+    /// A FIT file that cannot be decoded.
+    #[error("not a readable FIT file: {0}")]
+    Fit(String),
+    /// A Parquet file that cannot be read in the canonical layout.
+    #[error("not a readable Parquet file: {0}")]
+    Parquet(String),
+    /// A zip archive or folder of a phone logger that cannot be read.
+    #[error("{0}")]
+    Archive(String),
+    /// A file read through a column mapping (`--map`) that does not fit it.
+    #[error("{0}")]
+    Mapping(String),
 }
 
 fn unknown_axis_message(body_frame: bool) -> String {

@@ -13,7 +13,8 @@
 //! [`faults`] (form findings with evidence) → [`report`] (JSON, text, tables) → [`plot`]
 //! (charts, SVG and PNG) and [`html`] (the self-contained report page).
 //! [`analysis`] runs the stages in order; [`simulate`] makes recordings with exact truth
-//! for tests and demos.
+//! for tests and demos. A watch's FIT activity without raw samples takes a shorter path:
+//! [`dynamics`] summarises the running dynamics the watch computed.
 //!
 //! The library never prints: reports go to a writer the caller hands over.
 //!
@@ -39,6 +40,7 @@ pub mod batch;
 pub mod bouts;
 pub mod drift;
 pub mod dsp;
+pub mod dynamics;
 pub mod error;
 pub mod events;
 pub mod faults;

@@ -2,7 +2,7 @@
 //! standard error; with `--out`, a report folder per run, `runs.csv` and the Parquet
 //! partitions `runs/runner=…/month=…/runs.parquet`.
 
-use super::{AnalyzeArgs, Format, analysis_config, read_options, write_outputs};
+use super::{AnalyzeArgs, Format, analysis_config, write_outputs};
 use anyhow::{Context, Result, anyhow};
 use indicatif::{ProgressBar, ProgressStyle};
 use runform::batch::{BatchConfig, recordings_in, write_runs_csv, write_runs_partitioned};
@@ -17,7 +17,7 @@ use std::time::Instant;
 pub(super) fn run(args: &AnalyzeArgs, stdout: &mut dyn Write) -> Result<()> {
     let files = recordings_in(&args.files)?;
     let config = BatchConfig {
-        read: read_options(args),
+        read: args.read.options()?,
         analysis: analysis_config(args)?,
         runner: args.runner.clone(),
         date: args.date,

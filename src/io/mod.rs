@@ -11,14 +11,23 @@
 
 mod assemble;
 pub mod canonical_csv;
+pub mod delimited;
+pub mod fit;
 pub mod gaitmap_csv;
+pub mod mapped;
+pub mod parquet;
+pub mod phone;
 
 pub use assemble::{Column, SensorKind, Table, assemble};
 pub use canonical_csv::{read_csv, read_csv_path, write_csv};
 pub use gaitmap_csv::{read_gaitmap, read_gaitmap_path};
+pub use mapped::{ColumnMap, TimeUnit};
+pub use parquet::{read_parquet, write_parquet};
+
+use crate::dynamics::WatchDynamics;
 
 use crate::error::{Error, InputError, Problem, Result};
-use crate::recording::{AccUnit, Frame, GyrUnit, Recording};
+use crate::recording::{AccUnit, Frame, GyrUnit, Placement, Recording};
 use std::io::Read;
 use std::path::Path;
 use std::str::FromStr;
@@ -31,6 +40,14 @@ pub enum InputFormat {
     Canonical,
     /// gaitmap's CSV ([`gaitmap_csv`]): a `sensor` and an `axis` header line.
     Gaitmap,
+    /// Garmin FIT activity ([`fit`]): the watch's running dynamics.
+    Fit,
+    /// runform's canonical layout in Parquet ([`parquet`]).
+    Parquet,
+    /// Sensor Logger export, a zip or its folder ([`phone`]).
+    SensorLogger,
+    /// phyphox export, a zip or its `Raw Data.csv` ([`phone`]).
+    Phyphox,
 }
 
 impl InputFormat {
@@ -39,13 +56,47 @@ impl InputFormat {
         match self {
             InputFormat::Canonical => "canonical",
             InputFormat::Gaitmap => "gaitmap",
+            InputFormat::Fit => "fit",
+            InputFormat::Parquet => "parquet",
+            InputFormat::SensorLogger => "sensor-logger",
+            InputFormat::Phyphox => "phyphox",
         }
     }
 
     /// The layout the content shows: a first line starting with the field `sensor`
     /// (gaitmap's, whose second line starts with `axis`) or `time` (canonical), after an
     /// optional UTF-8 byte-order mark; `None` for anything else.
+    ///
+    /// Binary layouts are told by their magic bytes first: `.FIT` at byte 8 (FIT),
+    /// `PAR1` at the start (Parquet), a zip (phyphox when it holds `Raw Data.csv` or a
+    /// `meta/` folder, else Sensor Logger). A text header with `seconds_elapsed` is a
+    /// Sensor Logger sensor file; a first column like `Time (s)` is phyphox's.
     pub fn detect(bytes: &[u8]) -> Option<InputFormat> {
+        if fit::looks_like_fit(bytes) {
+            return Some(InputFormat::Fit);
+        }
+        if parquet::looks_like_parquet(bytes) {
+            return Some(InputFormat::Parquet);
+        }
+        if phone::looks_like_zip(bytes) {
+            return Some(if phone::zip_is_phyphox(bytes) {
+                InputFormat::Phyphox
+            } else {
+                InputFormat::SensorLogger
+            });
+        }
+        {
+            let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+            let line = b.split(|&c| c == b'\n').next().unwrap_or_default();
+            let line = String::from_utf8_lossy(&line[..line.len().min(4096)]);
+            if line.contains("seconds_elapsed") {
+                return Some(InputFormat::SensorLogger);
+            }
+            let first = line.split([',', ';', '\t']).next().unwrap_or_default();
+            if phone::looks_like_phyphox(first) {
+                return Some(InputFormat::Phyphox);
+            }
+        }
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
         let first = line.split(|&b| b == b',').next().unwrap_or_default();
@@ -57,12 +108,19 @@ impl InputFormat {
         }
     }
 
-    /// The layout a file name declares: `*.gaitmap.csv` is gaitmap's; any other name
-    /// declares nothing.
+    /// The layout a file name declares: `*.gaitmap.csv` is gaitmap's, `*.fit` FIT,
+    /// `*.parquet` Parquet; any other name declares nothing.
     pub fn from_extension(path: &Path) -> Option<InputFormat> {
         let name = path.file_name()?.to_str()?.to_ascii_lowercase();
-        name.ends_with(".gaitmap.csv")
-            .then_some(InputFormat::Gaitmap)
+        if name.ends_with(".gaitmap.csv") {
+            Some(InputFormat::Gaitmap)
+        } else if name.ends_with(".fit") {
+            Some(InputFormat::Fit)
+        } else if name.ends_with(".parquet") || name.ends_with(".pq") {
+            Some(InputFormat::Parquet)
+        } else {
+            None
+        }
     }
 }
 
@@ -72,8 +130,12 @@ impl FromStr for InputFormat {
         match s {
             "canonical" => Ok(InputFormat::Canonical),
             "gaitmap" => Ok(InputFormat::Gaitmap),
+            "fit" => Ok(InputFormat::Fit),
+            "parquet" => Ok(InputFormat::Parquet),
+            "sensor-logger" => Ok(InputFormat::SensorLogger),
+            "phyphox" => Ok(InputFormat::Phyphox),
             _ => Err(format!(
-                "unknown input format '{s}' (expected canonical or gaitmap)"
+                "unknown input format '{s}' (expected canonical, gaitmap, fit, parquet, sensor-logger or phyphox)"
             )),
         }
     }
@@ -102,6 +164,11 @@ pub struct ReadOptions {
     pub rate_hz: Option<f64>,
     /// The layout; `None` recognises it ([`read_path`]).
     pub format: Option<InputFormat>,
+    /// Where a single-sensor input (a phone logger, a mapped CSV) was worn; `None` is
+    /// the pelvis (a phone in a belt or pocket).
+    pub placement: Option<Placement>,
+    /// A column mapping for any other CSV ([`mapped`]); when set, it decides the layout.
+    pub map: Option<ColumnMap>,
 }
 
 impl Default for ReadOptions {
@@ -116,7 +183,83 @@ impl Default for ReadOptions {
             max_rate_hz: 10_000.0,
             rate_hz: None,
             format: None,
+            placement: None,
+            map: None,
         }
+    }
+}
+
+/// What an input holds: raw IMU samples, or a watch's running dynamics (a FIT activity).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    /// Raw sensor samples.
+    Imu(Recording),
+    /// Per-second running dynamics computed by a watch ([`crate::dynamics`]).
+    Watch(WatchDynamics),
+}
+
+/// Reads whatever `path` holds: raw samples as [`read_path`] does, or a FIT activity's
+/// running dynamics.
+pub fn read_input_path(path: &Path, options: &ReadOptions) -> Result<Input> {
+    let source = path.display().to_string();
+    if path.is_dir() {
+        return read_folder(path, options).map(Input::Imu);
+    }
+    let bytes = std::fs::read(path).map_err(|e| canonical_csv::open_error(path, &source, e))?;
+    let format = options
+        .format
+        .or_else(|| InputFormat::detect(&bytes))
+        .or_else(|| InputFormat::from_extension(path));
+    read_input_bytes(&bytes, &source, format, options)
+}
+
+/// As [`read_input_path`], from bytes in memory; `source` names them in messages.
+pub fn read_input_bytes(
+    bytes: &[u8],
+    source: &str,
+    format: Option<InputFormat>,
+    options: &ReadOptions,
+) -> Result<Input> {
+    match format {
+        Some(InputFormat::Fit) => {
+            check_rate_option(options)?;
+            fit::read_fit_input(bytes, source, options)
+        }
+        _ => read_bytes(bytes, source, format, options).map(Input::Imu),
+    }
+}
+
+/// An unpacked Sensor Logger export: a folder with its CSV files.
+fn read_folder(path: &Path, options: &ReadOptions) -> Result<Recording> {
+    let source = path.display().to_string();
+    check_rate_option(options)?;
+    let is_export = std::fs::read_dir(path).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            let name = e.file_name().to_string_lossy().to_ascii_lowercase();
+            name == "totalacceleration.csv" || name == "accelerometer.csv"
+        })
+    });
+    match options.format {
+        None if !is_export => Err(InputError::new(
+            source,
+            Problem::NoFile {
+                what: "this is a directory, not a file (a folder is read only as a Sensor Logger export, and this one has no TotalAcceleration.csv or Accelerometer.csv)".into(),
+            },
+        )
+        .into()),
+        None | Some(InputFormat::SensorLogger) => {
+            phone::read_sensor_logger(None, Some(path), &source, options)
+        }
+        Some(f) => Err(InputError::new(
+            source,
+            Problem::NoFile {
+                what: format!(
+                    "this is a directory, not a file (only a Sensor Logger export is read from a folder, not {})",
+                    f.as_str()
+                ),
+            },
+        )
+        .into()),
     }
 }
 
@@ -126,6 +269,9 @@ impl Default for ReadOptions {
 /// neither layout is a [`Problem::UnknownLayout`] naming both.
 pub fn read_path(path: &Path, options: &ReadOptions) -> Result<Recording> {
     let source = path.display().to_string();
+    if path.is_dir() {
+        return read_folder(path, options);
+    }
     let bytes = std::fs::read(path).map_err(|e| canonical_csv::open_error(path, &source, e))?;
     let format = options
         .format
@@ -152,8 +298,35 @@ fn read_bytes(
     options: &ReadOptions,
 ) -> Result<Recording> {
     check_rate_option(options)?;
+    if let Some(map) = &options.map {
+        return mapped::read_mapped(bytes, source, map, options);
+    }
     match format {
+        Some(InputFormat::SensorLogger) if phone::looks_like_zip(bytes) => {
+            phone::read_sensor_logger(Some(bytes), None, source, options)
+        }
+        Some(InputFormat::SensorLogger) => Err(InputError::new(
+            source,
+            Problem::Archive(
+                "a single Sensor Logger CSV (expected the export's zip or folder, with TotalAcceleration.csv or Accelerometer.csv and Gravity.csv)".into(),
+            ),
+        )
+        .into()),
+        Some(InputFormat::Phyphox) => phone::read_phyphox(bytes, source, options),
         Some(InputFormat::Gaitmap) => gaitmap_csv::read_bytes(bytes, source, options),
+        Some(InputFormat::Parquet) => parquet::read_parquet(bytes, source, options),
+        Some(InputFormat::Fit) => {
+            if let Input::Imu(recording) = fit::read_fit_input(bytes, source, options)? {
+                return Ok(recording);
+            }
+            Err(InputError::new(
+                source,
+                Problem::Fit(
+                    "the activity holds the watch's running dynamics, not raw sensor samples (runform analyze reports on them; there are no samples to convert)".into(),
+                ),
+            )
+            .into())
+        }
         Some(InputFormat::Canonical) => {
             assemble(canonical_csv::parse(bytes, source, options.frame)?, options)
         }

@@ -1,9 +1,12 @@
 //! Helpers shared by the integration tests.
 
+pub mod fitfile;
+
 use std::path::PathBuf;
 
 /// The folder of real recordings: `$RUNFORM_REAL_DATA`, else `../shared/data/real` beside
 /// the repository; `None`, with a printed skip notice, when it does not exist.
+#[allow(dead_code)]
 pub fn real_data_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("RUNFORM_REAL_DATA")
         .map(PathBuf::from)

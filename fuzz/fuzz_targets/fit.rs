@@ -1,0 +1,9 @@
+//! Any bytes read as Fit: a located error or a result, never a panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use runform::io::{InputFormat, ReadOptions, read_input_bytes};
+
+fuzz_target!(|data: &[u8]| {
+    let _ = read_input_bytes(data, "fuzz", Some(InputFormat::Fit), &ReadOptions::default());
+});
