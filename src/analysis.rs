@@ -505,16 +505,11 @@ fn form_metrics(
                 }
             })
             .0;
-        let name = |p: StrikePattern| match p {
-            StrikePattern::Rearfoot => "rearfoot",
-            StrikePattern::Midfoot => "midfoot",
-            StrikePattern::Forefoot => "forefoot",
-        };
         summary.foot_strike = Some(FootStrike {
             pattern,
             share_pct: all
                 .into_iter()
-                .map(|p| (name(p).into(), share(p)))
+                .map(|p| (p.as_str().into(), share(p)))
                 .collect(),
             angle_deg: mean(
                 steps

@@ -135,6 +135,15 @@ pub enum StrikePattern {
 }
 
 impl StrikePattern {
+    /// The name used in the report.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StrikePattern::Rearfoot => "rearfoot",
+            StrikePattern::Midfoot => "midfoot",
+            StrikePattern::Forefoot => "forefoot",
+        }
+    }
+
     /// The pattern of a strike angle (degrees, positive = toes up) with the default
     /// thresholds [`REARFOOT_DEG`] and [`FOREFOOT_DEG`].
     pub fn of_angle(angle_deg: f64) -> Self {

@@ -7,7 +7,7 @@
 use crate::bouts::{Activity, Bout};
 use crate::drift::{DriftSegment, MetricDrift};
 pub use crate::faults::{Fault, Severity};
-use crate::metrics::{Step, Summary, TimeSegment};
+use crate::metrics::{Step, StrikePattern, Summary, TimeSegment};
 use crate::recording::{Frame, InputUnits, Placement, Recording, Warning};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -214,6 +214,44 @@ impl Report {
             out,
             "Duty factor:     {}",
             opt(s.duty_factor, "", 2).trim_end()
+        )?;
+        let strike = match &s.foot_strike {
+            Some(f) => format!(
+                "{} ({:.0}% of steps{}; from {})",
+                f.pattern.as_str(),
+                f.share_pct.get(f.pattern.as_str()).copied().unwrap_or(0.0),
+                f.angle_deg
+                    .map(|a| format!(", angle {a:.1}°"))
+                    .unwrap_or_default(),
+                f.sources
+                    .iter()
+                    .map(|p| p.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            ),
+            None => "—".to_string(),
+        };
+        writeln!(out, "Foot strike:     {strike}")?;
+        writeln!(
+            out,
+            "Step length:     {}  (speed {})",
+            opt(s.step_length_m, "m", 2),
+            opt(s.speed_mps, "m/s", 2)
+        )?;
+        writeln!(
+            out,
+            "Braking:         {}  (speed lost per step {})",
+            opt(s.braking_peak_g, "g", 2),
+            opt(s.braking_mps, "m/s", 2)
+        )?;
+        writeln!(
+            out,
+            "Impact:          {}{}  (loading rate {})",
+            opt(s.impact_peak_g, "g", 1),
+            s.impact_placement
+                .map(|p| format!(" at the {p}"))
+                .unwrap_or_default(),
+            opt(s.loading_rate_g_per_s, "g/s", 0)
         )?;
         writeln!(
             out,
@@ -422,13 +460,7 @@ impl Report {
             .collect();
         let pattern: Vec<Option<&str>> = st
             .iter()
-            .map(|s| {
-                s.strike_pattern.map(|p| match p {
-                    crate::metrics::StrikePattern::Rearfoot => "rearfoot",
-                    crate::metrics::StrikePattern::Midfoot => "midfoot",
-                    crate::metrics::StrikePattern::Forefoot => "forefoot",
-                })
-            })
+            .map(|s| s.strike_pattern.map(StrikePattern::as_str))
             .collect();
         DataFrame::new(
             st.len(),

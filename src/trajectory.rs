@@ -48,6 +48,10 @@ pub struct TrajectoryConfig {
     pub min_stride_s: f64,
     /// Strides longer than this are not integrated (the drift grows with time), s.
     pub max_stride_s: f64,
+    /// Strike angles outside this range, degrees, are failures of the estimate, not
+    /// landings (the ankle's range at contact: no sole lands 35° toes-down or 45°
+    /// toes-up), and are left empty.
+    pub plausible_deg: (f64, f64),
 }
 
 impl Default for TrajectoryConfig {
@@ -58,6 +62,7 @@ impl Default for TrajectoryConfig {
             flat_window_s: 0.03,
             min_stride_s: 0.4,
             max_stride_s: 2.5,
+            plausible_deg: (-35.0, 45.0),
         }
     }
 }
@@ -202,8 +207,9 @@ impl TrajectoryConfig {
                 } else {
                     0.0
                 };
-                fs.strike_angle_deg =
-                    Some(-(integral(&axis, after.min(flat), flat) + head).to_degrees());
+                let angle_deg = -(integral(&axis, after.min(flat), flat) + head).to_degrees();
+                let (lo, hi) = self.plausible_deg;
+                fs.strike_angle_deg = (lo..=hi).contains(&angle_deg).then_some(angle_deg);
                 let next = spans
                     .get(k + 1)
                     .copied()
