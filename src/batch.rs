@@ -1,4 +1,4 @@
-//! Batch: many recordings analysed in parallel on all cores, and the runs table — one
+//! Batch: many recordings analysed in parallel on all cores (one worker thread per core), and the runs table — one
 //! row per run with its date, duration, distance and speed when known, every numeric
 //! summary metric and every fault — for [`history`](crate::history) and for any tool
 //! that reads Parquet or CSV.
@@ -27,9 +27,10 @@ use crate::io::{Input, ReadOptions};
 use crate::report::Report;
 use chrono::NaiveDate;
 use polars::prelude::*;
-use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 /// File endings a folder is searched for (case-insensitive).
@@ -66,38 +67,77 @@ pub struct RunOutcome {
 impl BatchConfig {
     /// Reads and analyses every file, in parallel; `on_done` is called (from the worker
     /// threads) as each finishes. Outcomes come back in the order of `files`.
+    ///
+    /// The workers are plain threads taking the next file from a shared counter, not a
+    /// rayon pool: polars parses on its own rayon pool, and a rayon worker waiting for
+    /// another pool steals its own pool's jobs meanwhile, so files would be analysed
+    /// nested inside each other until the stack overflows.
     pub fn process(
         &self,
         files: &[PathBuf],
         on_done: &(dyn Fn(&RunOutcome) + Sync),
     ) -> Result<Vec<RunOutcome>> {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(self.threads)
-            .build()
-            .map_err(|e| Error::Setting(format!("cannot start the worker threads: {e}")))?;
-        Ok(pool.install(|| {
-            files
-                .par_iter()
-                .map(|path| {
-                    let started = Instant::now();
-                    let result =
-                        crate::io::read_input_path(path, &self.read).and_then(
-                            |input| match input {
-                                Input::Imu(recording) => self.analysis.process(&recording),
-                                Input::Watch(watch) => self.analysis.process_watch(&watch),
-                            },
-                        );
-                    let outcome = RunOutcome {
+        let workers = match self.threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        }
+        .min(files.len().max(1));
+        let next = AtomicUsize::new(0);
+        let slots: Vec<Mutex<Option<RunOutcome>>> =
+            files.iter().map(|_| Mutex::new(None)).collect();
+        std::thread::scope(|scope| -> Result<()> {
+            for _ in 0..workers {
+                std::thread::Builder::new()
+                    // as much stack as the main thread has
+                    .stack_size(8 << 20)
+                    .spawn_scoped(scope, || {
+                        loop {
+                            let k = next.fetch_add(1, Ordering::Relaxed);
+                            let Some(path) = files.get(k) else { break };
+                            let outcome = self.one(path);
+                            on_done(&outcome);
+                            if let Ok(mut slot) = slots[k].lock() {
+                                *slot = Some(outcome);
+                            }
+                        }
+                    })
+                    .map_err(|e| Error::Setting(format!("cannot start a worker thread: {e}")))?;
+            }
+            Ok(())
+        })?;
+        Ok(slots
+            .into_iter()
+            .zip(files)
+            .map(|(slot, path)| {
+                slot.into_inner()
+                    .ok()
+                    .flatten()
+                    .unwrap_or_else(|| RunOutcome {
                         path: path.clone(),
-                        result,
-                        seconds: started.elapsed().as_secs_f64(),
-                        bytes: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
-                    };
-                    on_done(&outcome);
-                    outcome
-                })
-                .collect()
-        }))
+                        result: Err(Error::Setting(format!(
+                            "{}: a worker thread stopped before finishing it",
+                            path.display()
+                        ))),
+                        seconds: 0.0,
+                        bytes: 0,
+                    })
+            })
+            .collect())
+    }
+
+    /// Reads and analyses one file.
+    fn one(&self, path: &Path) -> RunOutcome {
+        let started = Instant::now();
+        let result = crate::io::read_input_path(path, &self.read).and_then(|input| match input {
+            Input::Imu(recording) => self.analysis.process(&recording),
+            Input::Watch(watch) => self.analysis.process_watch(&watch),
+        });
+        RunOutcome {
+            path: path.to_path_buf(),
+            result,
+            seconds: started.elapsed().as_secs_f64(),
+            bytes: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+        }
     }
 
     /// The runs-table row of a report.
