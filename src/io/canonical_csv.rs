@@ -81,13 +81,13 @@ pub fn write_csv<W: Write>(recording: &Recording, mut out: W) -> std::io::Result
 
 /// One parsed header name.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct ColumnName {
-    placement: Placement,
-    sensor: SensorKind,
-    axis: usize,
+pub(super) struct ColumnName {
+    pub(super) placement: Placement,
+    pub(super) sensor: SensorKind,
+    pub(super) axis: usize,
 }
 
-fn parse_column_name(name: &str) -> Option<ColumnName> {
+pub(super) fn parse_column_name(name: &str) -> Option<ColumnName> {
     let (rest, axis) = name.rsplit_once('_')?;
     let axis = match axis {
         "x" => 0,

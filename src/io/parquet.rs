@@ -77,23 +77,11 @@ fn check_footer(bytes: &[u8], source: &str) -> Result<()> {
     Ok(())
 }
 
-/// A canonical column name as (placement, sensor, axis 0–2).
+/// A canonical column name as (placement, sensor, axis 0–2): the layout of
+/// [`canonical_csv`](super::canonical_csv).
 pub(super) fn canonical_name(name: &str) -> Option<(Placement, SensorKind, usize)> {
-    let (rest, axis) = name.rsplit_once('_')?;
-    let axis = match axis {
-        "x" => 0,
-        "y" => 1,
-        "z" => 2,
-        _ => return None,
-    };
-    let (placement, sensor) = rest.rsplit_once('_')?;
-    let sensor = match sensor {
-        "acc" => SensorKind::Acc,
-        "gyr" => SensorKind::Gyr,
-        "mag" => SensorKind::Mag,
-        _ => return None,
-    };
-    Some((placement.parse().ok()?, sensor, axis))
+    let c = super::canonical_csv::parse_column_name(name)?;
+    Some((c.placement, c.sensor, c.axis))
 }
 
 fn bad(source: &str, what: impl Into<String>) -> Error {
