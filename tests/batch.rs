@@ -2,14 +2,12 @@
 //! analysed, a corrupt file reported without stopping the rest, the runs table and its
 //! partitions, the history of the dated runs.
 
+mod common;
+
+use common::runform;
 use runform::Placement;
 use runform::simulate::{SimConfig, simulate};
 use std::path::Path;
-use std::process::Command;
-
-fn runform() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_runform"))
-}
 
 /// Writes `n` simulated runs of `minutes` named `<date>-run<k>.csv`, every other day from
 /// 2026-03-02, into `dir`.

@@ -1,29 +1,9 @@
 //! Layer 7: the command line on the bundled sample and on a simulated file.
 
+mod common;
+
+use common::{runform, sample, succeed};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn runform() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_runform"))
-}
-
-fn sample(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("sample_data")
-        .join(name)
-}
-
-/// Runs the command and checks it succeeded, showing its stderr when it did not.
-fn succeed(command: &mut Command) -> std::process::Output {
-    let out = command.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
 
 fn json_of(args: &[&str]) -> Value {
     serde_json::from_slice(&succeed(runform().args(args)).stdout).unwrap()

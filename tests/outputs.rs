@@ -1,34 +1,16 @@
 //! Layers 4 and 7: the files `analyze --out` writes (steps.parquet read back, report.html
 //! escaped and opened in headless Chromium, the charts as images) and `runform plot`.
 
+mod common;
+
+use common::{runform, sample, succeed};
 use polars::prelude::*;
 use runform::AnalysisConfig;
 use runform::simulate::{SimConfig, simulate};
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn runform() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_runform"))
-}
-
-fn sample(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("sample_data")
-        .join(name)
-}
-
-/// Runs the command and checks it succeeded, showing its stderr when it did not.
-fn succeed(command: &mut Command) -> std::process::Output {
-    let out = command.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
 
 /// Share of pixels that are not near-white, and the number of distinct colours.
 fn ink_and_colours(png_path: &Path) -> (f64, usize) {

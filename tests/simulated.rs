@@ -1,24 +1,13 @@
 //! Layer 3: simulated runs with exact truth go through the whole pipeline and must come
 //! back out within stated tolerances.
 
-use runform::bouts::Activity;
-use runform::simulate::{Mounting, SimConfig, simulate};
-use runform::{AnalysisConfig, Frame, Placement, Report};
+mod common;
 
-fn run(config: &SimConfig) -> (Report, runform::simulate::Truth) {
-    let sim = simulate(config).expect("valid simulator settings");
-    let mut recording = sim.recording;
-    // analyse as a user would: axes unknown unless declared
-    recording.frame = if config.mounting == Mounting::Aligned {
-        Frame::Body
-    } else {
-        Frame::Sensor
-    };
-    let report = AnalysisConfig::default()
-        .process(&recording)
-        .expect("analysis runs");
-    (report, sim.truth)
-}
+use common::simulate_and_analyze as run;
+
+use runform::bouts::Activity;
+use runform::simulate::{Mounting, SimConfig};
+use runform::{Placement, Report};
 
 /// Cadence within 1 spm of truth for every placement alone, across 150–200 spm, with noise,
 /// bias and random mounting.

@@ -3,27 +3,15 @@
 
 mod common;
 
+use common::simulate_and_analyze as run;
+
+use runform::AnalysisConfig;
 use runform::alignment::align;
 use runform::io::{ReadOptions, read_path};
 use runform::metrics::StrikePattern;
 use runform::recording::{AccUnit, Frame, Placement};
-use runform::simulate::{Mounting, SimConfig, Truth, simulate};
+use runform::simulate::{Mounting, SimConfig};
 use runform::trajectory::TrajectoryConfig;
-use runform::{AnalysisConfig, Report};
-
-fn run(config: &SimConfig) -> (Report, Truth) {
-    let sim = simulate(config).expect("valid simulator settings");
-    let mut recording = sim.recording;
-    recording.frame = if config.mounting == Mounting::Aligned {
-        Frame::Body
-    } else {
-        Frame::Sensor
-    };
-    let report = AnalysisConfig::default()
-        .process(&recording)
-        .expect("analysis runs");
-    (report, sim.truth)
-}
 
 /// Strike angle RMSE ≤ 2° and pattern right on ≥ 95 % of running steps over −10…+25°,
 /// with aligned and random mounting and sensor noise; stride length (as speed) within 3 %.

@@ -21,3 +21,48 @@ pub fn real_data_dir() -> Option<PathBuf> {
         None
     }
 }
+
+/// The `runform` binary of this build.
+#[allow(dead_code)]
+pub fn runform() -> std::process::Command {
+    std::process::Command::new(env!("CARGO_BIN_EXE_runform"))
+}
+
+/// A file of `sample_data/`.
+#[allow(dead_code)]
+pub fn sample(name: &str) -> PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sample_data")
+        .join(name)
+}
+
+/// Runs the command and checks it succeeded, showing its stderr when it did not.
+#[allow(dead_code)]
+pub fn succeed(command: &mut std::process::Command) -> std::process::Output {
+    let out = command.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Simulates `config` and analyses it as a user would: the axes are declared body axes
+/// only when the sensors sit aligned on their segments, else unknown.
+#[allow(dead_code)]
+pub fn simulate_and_analyze(
+    config: &runform::simulate::SimConfig,
+) -> (runform::Report, runform::simulate::Truth) {
+    let sim = runform::simulate::simulate(config).expect("valid simulator settings");
+    let mut recording = sim.recording;
+    recording.frame = if config.mounting == runform::simulate::Mounting::Aligned {
+        runform::Frame::Body
+    } else {
+        runform::Frame::Sensor
+    };
+    let report = runform::AnalysisConfig::default()
+        .process(&recording)
+        .expect("analysis runs");
+    (report, sim.truth)
+}
