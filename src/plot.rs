@@ -13,9 +13,7 @@ use crate::alignment::{Aligned, align};
 use crate::bouts::Activity;
 use crate::events::EventConfig;
 use crate::metrics::{FOREFOOT_DEG, REARFOOT_DEG, Step};
-use crate::orientation::OrientationConfig;
-use crate::posture::{segment_angles, stride_rotation};
-use crate::recording::{Frame, Placement, Recording, Segment, Side};
+use crate::recording::{Frame, Recording, Segment, Side};
 use crate::report::{Report, Severity};
 use nalgebra::{Matrix3, SymmetricEigen};
 use plotters::coord::Shift;
@@ -884,48 +882,12 @@ where
     Ok(())
 }
 
-/// Per-stride rotation, degrees, of the segment at `placement`: `(stride start, deg)`.
-/// The attitude is computed as [`posture`](crate::posture) does (same filter, same
-/// detrended peak-to-peak yaw per stride).
-fn stride_rotations(
-    recording: &Recording,
-    report: &Report,
-    placement: Placement,
-) -> Result<Vec<(f64, f64)>, String> {
-    let stream = recording
-        .stream(placement)
-        .ok_or_else(|| format!("no {placement} sensor"))?;
-    let gyr = stream
-        .gyr_radps
-        .as_ref()
-        .ok_or_else(|| format!("needs a gyroscope on the {placement}"))?;
-    let seg_to_sensor = match recording.frame {
-        Frame::Body => Matrix3::identity(),
-        Frame::Sensor => {
-            let axes = align(stream, recording.frame).axes;
-            Matrix3::from_columns(&[axes.forward, axes.left, axes.up])
-        }
-    };
-    let att = OrientationConfig::default()
-        .plan(recording.rate_hz)
-        .run(&stream.acc_mps2, gyr);
-    let angles = segment_angles(
-        att.q
-            .iter()
-            .map(|q| q.to_rotation_matrix().into_inner() * seg_to_sensor),
-    );
-    Ok(running(report)
-        .filter_map(|s| {
-            let span = (s.initial_contact_s, s.initial_contact_s + s.stride_s?);
-            let deg = stride_rotation(
-                &angles.yaw_rad,
-                recording.rate_hz,
-                recording.start_s,
-                &[span],
-            )?;
-            Some((span.0, deg.to_degrees()))
-        })
-        .collect())
+/// Per-stride rotation, degrees, as [`posture`](crate::posture) measured it on each
+/// running step that starts a stride: `(stride start, deg)`.
+fn stride_rotations(report: &Report, deg: fn(&Step) -> Option<f64>) -> Vec<(f64, f64)> {
+    running(report)
+        .filter_map(|s| Some((s.initial_contact_s, deg(s)?)))
+        .collect()
 }
 
 fn rotation<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, input: &ChartInput) -> Drawn
@@ -933,24 +895,19 @@ where
     DB::ErrorType: 'static,
 {
     let report = input.report;
-    let Some(recording) = input.recording else {
-        return not_measured(
-            area,
-            "rotation per stride",
-            "drawn from the recording's gyroscopes: give the recording (runform plot FILE)",
-        );
-    };
     type Rotations = (&'static str, RGBColor, Result<Vec<(f64, f64)>, String>);
+    let trunk: fn(&Step) -> Option<f64> = |s| s.trunk_rotation_deg;
+    let pelvis: fn(&Step) -> Option<f64> = |s| s.pelvis_rotation_deg;
     let series: Vec<Rotations> = [
-        ("trunk", Placement::Trunk, "trunk_rotation_deg", OI_PURPLE),
-        ("pelvis", Placement::Pelvis, "pelvis_rotation_deg", OI_GREEN),
+        ("trunk", trunk, "trunk_rotation_deg", OI_PURPLE),
+        ("pelvis", pelvis, "pelvis_rotation_deg", OI_GREEN),
     ]
     .into_iter()
-    .map(|(name, p, key, c)| {
+    .map(|(name, deg, key, c)| {
         let v = if report.unavailable.iter().any(|u| u.metric == key) {
             Err(reason(report, key))
         } else {
-            stride_rotations(recording, report, p)
+            Ok(stride_rotations(report, deg))
         };
         (
             name,
@@ -1619,15 +1576,18 @@ mod tests {
 
     #[test]
     fn rotation_per_stride_averages_to_the_summary() {
-        let (recording, report) = simulated(20.0);
-        for (p, summary) in [
-            (Placement::Trunk, report.summary.trunk_rotation_deg.unwrap()),
+        let (_, report) = simulated(20.0);
+        let trunk: fn(&Step) -> Option<f64> = |s| s.trunk_rotation_deg;
+        let pelvis: fn(&Step) -> Option<f64> = |s| s.pelvis_rotation_deg;
+        for (p, deg, summary) in [
+            ("trunk", trunk, report.summary.trunk_rotation_deg.unwrap()),
             (
-                Placement::Pelvis,
+                "pelvis",
+                pelvis,
                 report.summary.pelvis_rotation_deg.unwrap(),
             ),
         ] {
-            let per = stride_rotations(&recording, &report, p).unwrap();
+            let per = stride_rotations(&report, deg);
             assert!(per.len() > 10, "{p}: {} strides", per.len());
             let mean = per.iter().map(|x| x.1).sum::<f64>() / per.len() as f64;
             assert!((mean - summary).abs() < 0.05, "{p}: {mean} vs {summary}");
