@@ -17,6 +17,7 @@ use crate::metrics::MetricsConfig;
 use crate::metrics::{FootStrike, Step, StrikePattern, Summary};
 use crate::oscillation::{OscillationConfig, vertical_ratio_pct};
 use crate::posture::PostureConfig;
+use crate::reach::ReachConfig;
 use crate::recording::{Recording, Segment, Side, Warning};
 use crate::report::{InputInfo, Report, SCHEMA_VERSION, Unavailable};
 use crate::trajectory::{FootStride, Trajectory, TrajectoryConfig};
@@ -45,6 +46,8 @@ pub struct AnalysisConfig {
     pub loading: LoadingConfig,
     /// Watch running dynamics (FIT activities without raw samples).
     pub dynamics: DynamicsConfig,
+    /// Landing distance and tibia angle.
+    pub reach: ReachConfig,
 }
 
 /// How long one stage took.
@@ -176,6 +179,19 @@ impl AnalysisConfig {
         metrics.summary.forward_lean_range_deg = posture.forward_lean_range_deg;
         metrics.summary.lateral_sway_deg = posture.lateral_sway_deg;
         posture.fill(&mut metrics.steps);
+        let reach = self
+            .reach
+            .process(recording, &bouts, &metrics.steps, &loading);
+        reach.fill(&mut metrics.steps);
+        let run_steps = || {
+            metrics
+                .steps
+                .iter()
+                .filter(|s| s.activity == crate::bouts::Activity::Running)
+        };
+        metrics.summary.overstride_cm = mean(run_steps().filter_map(|s| s.overstride_cm));
+        metrics.summary.tibia_angle_deg = mean(run_steps().filter_map(|s| s.tibia_angle_deg));
+        lap("reach");
         let oscillation = self
             .oscillation
             .process(recording, &aligned, &metrics.steps);
@@ -281,12 +297,18 @@ impl AnalysisConfig {
                 },
             );
         }
-        missing_if(
-            &mut unavailable,
-            t.overstride_cm.is_none(),
-            "overstride_cm",
-            "the landing point ahead of the pelvis is not observable from the sensors' accelerations and rotations (each integrated path is known only up to an offset); not measured by this version",
-        );
+        if t.overstride_cm.is_none() {
+            missing(
+                "overstride_cm",
+                if !has_foot_gyro {
+                    "needs foot sensors with a gyroscope (speed and strike angle) together with a pelvis or trunk sensor (the braking phase)"
+                } else if !trunk_borne {
+                    "needs a pelvis or trunk sensor with the feet: the landing point is found from when braking ends, when the body is over the foot"
+                } else {
+                    "no running steps with both a braking phase and a measured speed and strike angle"
+                },
+            );
+        }
         let stride_reason = if has_foot_gyro {
             "no running strides between two foot-flat stances"
         } else {
@@ -351,7 +373,16 @@ impl AnalysisConfig {
             })
         };
         if t.tibia_angle_deg.is_none() {
-            missing("tibia_angle_deg", "not measured by this version");
+            missing(
+                "tibia_angle_deg",
+                if reach.shanks_with_gyroscope == 0 {
+                    "needs a shank sensor with a gyroscope"
+                } else if !reach.standing_found {
+                    "needs a still standing period (at least 1 s) to find the shank's axis"
+                } else {
+                    "no running steps with a shank angle at initial contact"
+                },
+            );
         }
         for (metric, reason) in &posture.unavailable {
             missing(metric, reason);

@@ -46,7 +46,7 @@ pub type StepMetric = (&'static str, fn(&Step) -> Option<f64>, f64);
 
 /// The metrics followed over the run, in report order, with their smallest flagged change
 /// (see the module header).
-pub const DRIFT_METRICS: [StepMetric; 17] = [
+pub const DRIFT_METRICS: [StepMetric; 18] = [
     (
         "cadence_spm",
         |s| {
@@ -66,6 +66,7 @@ pub const DRIFT_METRICS: [StepMetric; 17] = [
     ),
     ("strike_angle_deg", |s| s.strike_angle_deg, 1.0),
     ("overstride_cm", |s| s.overstride_cm, 1.0),
+    ("tibia_angle_deg", |s| s.tibia_angle_deg, 1.0),
     ("braking_peak_g", |s| s.braking_peak_g, 0.02),
     ("impact_peak_g", |s| s.impact_peak_g, 0.1),
     ("trunk_rotation_deg", |s| s.trunk_rotation_deg, 1.0),

@@ -53,6 +53,7 @@ pub mod orientation;
 pub mod oscillation;
 pub mod plot;
 pub mod posture;
+pub mod reach;
 pub mod recording;
 pub mod report;
 pub mod simulate;

@@ -15,6 +15,11 @@
 //!   `braking_peak_g` is the deepest deceleration in it, positive; `braking_mps` the speed
 //!   lost, `g ∫ max(0, −a) dt` over it. When the forward axis' sign is not known (sensor
 //!   frame), it is taken so that stance starts with braking (it does in running).
+//!   `braking_s` is the phase's duration and `braking_travel_excess_m` is `∫ (v − v̄) dt`
+//!   over it, where `v − v̄` is the step's fore-aft signal integrated (`g ∫ a dt`) less its
+//!   mean over the step: with the step's mean speed `v̄` from the feet,
+//!   `v̄ · braking_s + braking_travel_excess_m` is how far the body travels while braking
+//!   (what [`reach`](crate::reach) turns into the landing distance).
 //! * **Impact** (shank, else foot, else pelvis, else trunk: the sensor nearest the
 //!   ground that is worn): `impact_peak_g` is the largest vertical specific force from IC
 //!   to `impact_window_s` after it; `loading_rate_g_per_s` is its rise from the value at
@@ -80,6 +85,12 @@ pub struct StepLoading {
     pub transient_ratio: Option<f64>,
     /// Strike pattern inferred from the transient (rearfoot or midfoot).
     pub inferred_pattern: Option<StrikePattern>,
+    /// Duration of the braking phase, s (from IC to the first propulsive sample).
+    pub braking_s: Option<f64>,
+    /// How much further the body travelled while braking than at the step's mean speed
+    /// would have taken it, m: `∫ (v − v̄) dt` over the braking phase, with `v − v̄` from
+    /// the integrated fore-aft force (positive: it entered the step faster than its mean).
+    pub braking_travel_excess_m: Option<f64>,
 }
 
 /// What the loading stage measures.
@@ -192,7 +203,7 @@ impl LoadingConfig {
         let Ok(lp) = Butterworth::low_pass(2, self.cutoff_hz.min(0.45 * rate), rate) else {
             return 1.0;
         };
-        let f = lp.filtfilt(&aligned.forward_g);
+        let f = lp.filtfilt(&level_forward_g(aligned, steps, rate, recording.start_s));
         let n = f.len();
         // per step: the mean-removed fore-aft signal from IC to the next IC
         let spans: Vec<Option<(usize, usize, usize)>> = steps
@@ -250,6 +261,8 @@ impl LoadingConfig {
             if min >= 0.0 {
                 out[k].braking_peak_g = Some(0.0);
                 out[k].braking_mps = Some(0.0);
+                out[k].braking_s = Some(0.0);
+                out[k].braking_travel_excess_m = Some(0.0);
                 continue;
             }
             let end = (imin..len).find(|&i| c[i] > 0.0).unwrap_or(len);
@@ -257,10 +270,67 @@ impl LoadingConfig {
                 c[..end].iter().map(|x| (-x).max(0.0)).sum::<f64>() / rate * STANDARD_GRAVITY_MPS2;
             out[k].braking_peak_g = Some(-min);
             out[k].braking_mps = Some(lost);
+            // velocity relative to the step's start, trapezoid rule, m/s
+            let span = sp.2 - sp.0;
+            let mut v = Vec::with_capacity(span);
+            let mut acc = 0.0;
+            for i in 0..span {
+                if i > 0 {
+                    acc += 0.5 * (c[i - 1] + c[i]) * STANDARD_GRAVITY_MPS2 / rate;
+                }
+                v.push(acc);
+            }
+            let mean_v = v.iter().sum::<f64>() / span as f64;
+            let excess: f64 = v[..end].iter().map(|x| x - mean_v).sum::<f64>() / rate;
+            // the zero crossing between the last braking and the first propulsive sample
+            let crossing = if end > 0 && end < len && c[end] > c[end - 1] {
+                end as f64 - 1.0 - c[end - 1] / (c[end] - c[end - 1])
+            } else {
+                end as f64
+            };
+            out[k].braking_s = Some(crossing / rate);
+            out[k].braking_travel_excess_m = Some(excess);
         }
         sign
     }
+}
 
+/// The fore-aft signal with the sensor's pitch taken out: a sensor tilted forward by `θ`
+/// reads `forward cos θ + vertical sin θ`, so the stance's large vertical force leaks into
+/// it as a false braking in mid-stance. Over the running steps the mean specific force is
+/// gravity, straight up: `θ = atan2(mean forward, mean vertical)` there, and the level
+/// fore-aft signal is `forward cos θ − vertical sin θ`. Zero for axes found from the data
+/// (their up is the mean specific force already).
+fn level_forward_g(aligned: &Aligned, steps: &[Step], rate: f64, start_s: f64) -> Vec<f64> {
+    let n = aligned.forward_g.len();
+    let (mut sf, mut sv, mut count) = (0.0, 0.0, 0usize);
+    for s in steps.iter().filter(|s| s.activity == Activity::Running) {
+        let Some(step_s) = s.step_s else { continue };
+        let i0 = ((s.initial_contact_s - start_s) * rate).round().max(0.0) as usize;
+        let i1 = (((s.initial_contact_s + step_s - start_s) * rate)
+            .round()
+            .max(0.0) as usize)
+            .min(n);
+        for i in i0..i1 {
+            sf += aligned.forward_g[i];
+            sv += aligned.vertical_g[i];
+            count += 1;
+        }
+    }
+    if count == 0 || sv <= 0.0 {
+        return aligned.forward_g.clone();
+    }
+    let theta = sf.atan2(sv);
+    let (sin, cos) = theta.sin_cos();
+    aligned
+        .forward_g
+        .iter()
+        .zip(&aligned.vertical_g)
+        .map(|(f, v)| f * cos - v * sin)
+        .collect()
+}
+
+impl LoadingConfig {
     fn transient(
         &self,
         recording: &Recording,

@@ -68,6 +68,9 @@ pub struct Step {
     pub forward_lean_range_deg: Option<f64>,
     /// Range of trunk roll over the stride (lateral sway), degrees.
     pub lateral_sway_deg: Option<f64>,
+    /// Shank angle to the vertical at initial contact, degrees, positive when the ankle
+    /// is ahead of the knee (see [`reach`](crate::reach)).
+    pub tibia_angle_deg: Option<f64>,
 }
 
 impl Step {
@@ -98,6 +101,7 @@ impl Step {
             forward_lean_deg: None,
             forward_lean_range_deg: None,
             lateral_sway_deg: None,
+            tibia_angle_deg: None,
         }
     }
 }

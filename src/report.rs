@@ -240,6 +240,12 @@ impl Report {
         )?;
         writeln!(
             out,
+            "Landing:         {} ahead of the pelvis  (tibia angle {})",
+            opt(s.overstride_cm, "cm", 1),
+            opt(s.tibia_angle_deg, "°", 1)
+        )?;
+        writeln!(
+            out,
             "Braking:         {}  (speed lost per step {})",
             opt(s.braking_peak_g, "g", 2),
             opt(s.braking_mps, "m/s", 2)
@@ -490,6 +496,7 @@ impl Report {
                 col_f("forward_lean_deg", &|s| s.forward_lean_deg),
                 col_f("forward_lean_range_deg", &|s| s.forward_lean_range_deg),
                 col_f("lateral_sway_deg", &|s| s.lateral_sway_deg),
+                col_f("tibia_angle_deg", &|s| s.tibia_angle_deg),
             ],
         )
     }

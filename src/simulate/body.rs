@@ -21,9 +21,10 @@
 //!   and rises back before toe-off. Swing: quintic paths C2-matched to both stance
 //!   states, with a heel lift that peaks early in the swing (as the knee flexes), and
 //!   small roll and yaw bumps.
-//! * shanks: two-link sagittal inverse kinematics from the hip (sacrum ± 0.09 m lateral,
-//!   0.10 m below) to the ankle; sensor at mid-shank. A leg stretched beyond 95 % of its
-//!   length saturates smoothly (the virtual thigh stretches a little; the shank stays C2).
+//! * shanks: two-link sagittal inverse kinematics from a virtual hip (sacrum ± 0.09 m
+//!   lateral, 0.05 m up) to the ankle; sensor at mid-shank. A leg stretched beyond 88 % of
+//!   its length straightens smoothly and stays straight (the virtual thigh stretches; the
+//!   shank stays C2).
 //! * wrists: a pendulum arm from the shoulder, swinging in anti-phase with the same-side
 //!   leg, elbow flexed when running; sensor on the forearm, axes those of the forearm.
 
@@ -41,8 +42,10 @@ const ANKLE: [f64; 3] = [0.06, 0.0, 0.08];
 const FOOT_SENSOR: [f64; 3] = [0.10, 0.0, 0.06];
 /// Lateral offset of each foot and each hip from the midline, m.
 const FOOT_Y_M: f64 = 0.09;
-/// Hip joint below the sacrum, m.
-const HIP_DROP_M: f64 = 0.10;
+/// Hip joint below the sacrum, m: negative, a virtual hip 5 cm above it, so that the
+/// two-link leg (0.90 m) is straight when standing (sacrum 1.00 m, ankle 0.08 m: the
+/// shank vertical) and nearly straight at a running contact, as a runner's is.
+const HIP_DROP_M: f64 = -0.05;
 /// Thigh and shank lengths, m.
 const THIGH_M: f64 = 0.45;
 const SHANK_M: f64 = 0.45;
@@ -553,11 +556,16 @@ fn shank(hip: Vector3<f64>, ankle: Vector3<f64>) -> Pose {
     let d = leg.norm();
     let u = leg / d;
     let reach = THIGH_M + SHANK_M;
-    let knee_at = 0.95 * reach;
+    let knee_at = 0.88 * reach;
     let d_eff = if d <= knee_at {
         d
     } else {
-        knee_at + (reach - knee_at) * ((d - knee_at) / (reach - knee_at)).tanh()
+        // reach − δ·g(u), g(u) = (1 − u)⁶ (1 + 4u + 9u²) on [0, 1], 0 beyond: slope 1
+        // and no curvature where it starts, straight (and C2: the knee angle goes as
+        // (1 − u)³) from d = reach + δ on
+        let delta = reach - knee_at;
+        let u = ((d - knee_at) / (2.0 * delta)).min(1.0);
+        reach - delta * (1.0 - u).powi(6) * (1.0 + 4.0 * u + 9.0 * u * u)
     };
     let cos_b = ((SHANK_M * SHANK_M + d_eff * d_eff - THIGH_M * THIGH_M) / (2.0 * SHANK_M * d_eff))
         .clamp(-1.0, 1.0);

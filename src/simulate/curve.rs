@@ -191,14 +191,6 @@ impl TrigSeries {
         TrigSeries::new(width_s, cos, sin)
     }
 
-    /// `sin(2πx)`: positive then negative, zero net (fore-aft propulsion then braking,
-    /// used with a negative amplitude for braking first).
-    pub(crate) fn full_sine(width_s: f64) -> Self {
-        let mut sin = [0.0; HARMONICS];
-        sin[2] = 1.0;
-        TrigSeries::new(width_s, [0.0; HARMONICS], sin)
-    }
-
     /// This profile times `cos(πx)`: the same support, skewed (early half positive, late
     /// half negative); for a symmetric profile its integral is zero.
     ///
@@ -271,6 +263,50 @@ impl TrigSeries {
     }
 }
 
+/// Two half-sine lobes of opposite sign and equal area on `[0, width_s]`: `+sin(πτ/s)`
+/// on `[0, s]`, then `−(s/(w−s))·sin(π(τ−s)/(w−s))` on `[s, w]`, zero outside. Zero net;
+/// the sign changes at `split_s` (used with a negative amplitude for the fore-aft force:
+/// braking until `split_s`, propulsion after).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct TwoLobes {
+    first: TrigSeries,
+    second: TrigSeries,
+    split_s: f64,
+    ratio: f64,
+}
+
+impl TwoLobes {
+    /// The lobes on `[0, width_s]` changing sign at `split_s` (kept inside the support).
+    pub(crate) fn new(width_s: f64, split_s: f64) -> Self {
+        let split_s = split_s.clamp(0.01 * width_s, 0.99 * width_s);
+        let rest_s = width_s - split_s;
+        TwoLobes {
+            first: TrigSeries::stance_shape(split_s, 1.0),
+            second: TrigSeries::stance_shape(rest_s, 1.0),
+            split_s,
+            ratio: split_s / rest_s,
+        }
+    }
+
+    /// Where the sign changes, s from the start.
+    pub(crate) fn split_s(&self) -> f64 {
+        self.split_s
+    }
+
+    /// Profile value at `tau` (zero outside the support).
+    #[cfg(test)]
+    pub(crate) fn value(&self, tau: f64) -> f64 {
+        self.first.value(tau) - self.ratio * self.second.value(tau - self.split_s)
+    }
+
+    /// `(∫₀^τ f, ∫₀^τ ∫₀^σ f)`, as [`TrigSeries::integrals`].
+    pub(crate) fn integrals(&self, tau: f64) -> (f64, f64) {
+        let (a1, a2) = self.first.integrals(tau);
+        let (b1, b2) = self.second.integrals(tau - self.split_s);
+        (a1 - self.ratio * b1, a2 - self.ratio * b2)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -320,6 +356,21 @@ mod tests {
             let q2 = trapz(|u| (tau - u) * s.value(u), tau, 20_000);
             assert!((i1 - q1).abs() < 1e-8, "{i1} {q1}");
             assert!((i2 - q2).abs() < 1e-8, "{i2} {q2}");
+        }
+    }
+
+    #[test]
+    fn two_lobes_have_zero_net_and_change_sign_at_the_split() {
+        let f = TwoLobes::new(0.25, 0.08);
+        assert!(f.value(0.079) > 0.0 && f.value(0.081) < 0.0 && f.value(0.3) == 0.0);
+        let (i1, _) = f.integrals(0.3);
+        assert!(i1.abs() < 1e-12, "{i1}");
+        for tau in [0.05, 0.08, 0.2, 0.25, 0.4] {
+            let (i1, i2) = f.integrals(tau);
+            let q1 = trapz(|u| f.value(u), tau, 40_000);
+            let q2 = trapz(|u| (tau - u) * f.value(u), tau, 40_000);
+            assert!((i1 - q1).abs() < 1e-7, "{i1} {q1}");
+            assert!((i2 - q2).abs() < 1e-7, "{i2} {q2}");
         }
     }
 

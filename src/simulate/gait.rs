@@ -17,11 +17,17 @@
 //! * lateral: the same scheme with a half sine pushing towards the other side in each
 //!   stance (the pelvis sways over the stance foot; zero force in flight).
 //! * fore-aft: a smooth nominal speed (ramped between activities) plus, in each stance, a
-//!   braking-then-propulsion force `−D·sin(2πx)` (zero net), so in steady running the
-//!   horizontal specific force is zero in flight.
+//!   braking-then-propulsion force: a half sine of depth `D` (braking), then a half sine of
+//!   equal area (propulsion), zero net, so in steady running the horizontal specific force
+//!   is zero in flight. As in a spring-mass runner, whose leg force points from the centre
+//!   of pressure to the centre of mass, braking turns into propulsion when the sacrum passes
+//!   over the centre of pressure: the split is solved per step so that it does, with the
+//!   centre of pressure [`COP_AHEAD_OF_HEEL_LANDING_M`] ahead of a heel landing (rolled
+//!   onto the midfoot) or [`COP_AHEAD_OF_TOE_LANDING_M`] ahead of a forefoot landing. A
+//!   landing far ahead of the body therefore brakes for longer.
 
 use super::SimConfig;
-use super::curve::{Quintic, TrigSeries, lerp, smoothstep, smoothstep_integral};
+use super::curve::{Quintic, TrigSeries, TwoLobes, lerp, smoothstep, smoothstep_integral};
 use super::truth::Activity;
 use crate::error::{Error, Result};
 use crate::metrics::REARFOOT_DEG;
@@ -41,6 +47,12 @@ const WALK_CONTACT_PER_STEP: f64 = 1.2;
 const WALK_STRIKE_DEG: f64 = 15.0;
 /// Walking: how far the heel lands ahead of the sacrum, m.
 const WALK_LANDING_AHEAD_M: f64 = 0.30;
+/// Centre of pressure when braking turns into propulsion, ahead of a heel landing, m.
+pub(crate) const COP_AHEAD_OF_HEEL_LANDING_M: f64 = 0.10;
+/// The same for a forefoot landing (the load stays on the forefoot), m.
+pub(crate) const COP_AHEAD_OF_TOE_LANDING_M: f64 = 0.0;
+/// Braking lasts at least and at most these shares of the support.
+const BRAKING_SHARE: (f64, f64) = (0.05, 0.95);
 /// Duration of the ramps between activities, s.
 pub(crate) const RAMP_S: f64 = 2.0;
 /// Steps simulated before 0 and after the end when the run is not framed by standing, s.
@@ -162,7 +174,7 @@ pub(crate) struct Step {
     lateral_b_mps2: f64,
     y0_m: f64,
     vy0_mps: f64,
-    fore_aft: TrigSeries,
+    fore_aft: TwoLobes,
     braking_mps2: f64,
     x0_m: f64,
     speed0_mps: f64,
@@ -171,6 +183,11 @@ pub(crate) struct Step {
 }
 
 impl Step {
+    /// From IC until braking turns into propulsion, s.
+    pub(crate) fn braking_s(&self) -> f64 {
+        self.fore_aft.split_s()
+    }
+
     fn sign(&self) -> f64 {
         if self.side == Side::Left { 1.0 } else { -1.0 }
     }
@@ -404,6 +421,45 @@ impl Draws {
     }
 }
 
+/// How far the sacrum travels from IC until it is over the centre of pressure, m, for a
+/// landing `landing_m` ahead of it with strike angle `strike_rad` (heel first when ≥ 0).
+fn cop_distance_m(landing_m: f64, strike_rad: f64) -> f64 {
+    if strike_rad < 0.0 {
+        landing_m + COP_AHEAD_OF_TOE_LANDING_M
+    } else {
+        landing_m + COP_AHEAD_OF_HEEL_LANDING_M
+    }
+}
+
+/// The fore-aft force of `step` whose braking ends when the sacrum is over the centre of
+/// pressure (bisection on the split; the sacrum's path is monotone in it), within
+/// [`BRAKING_SHARE`] of the support.
+fn braking_split(step: &Step) -> TwoLobes {
+    let support_s = step.contact_s.min(step.dur_s);
+    let target = cop_distance_m(step.overstride_m, step.strike_rad);
+    let mut trial = step.clone();
+    let mut travel = |split_s: f64| {
+        trial.fore_aft = TwoLobes::new(support_s, split_s);
+        trial.position(split_s)[0] - trial.x0_m - target
+    };
+    let (mut lo, mut hi) = (BRAKING_SHARE.0 * support_s, BRAKING_SHARE.1 * support_s);
+    if travel(lo) >= 0.0 {
+        return TwoLobes::new(support_s, lo);
+    }
+    if travel(hi) <= 0.0 {
+        return TwoLobes::new(support_s, hi);
+    }
+    for _ in 0..40 {
+        let mid = 0.5 * (lo + hi);
+        if travel(mid) < 0.0 {
+            lo = mid
+        } else {
+            hi = mid
+        }
+    }
+    TwoLobes::new(support_s, 0.5 * (lo + hi))
+}
+
 /// Heel-strike transient amplitude in the pelvis vertical force, m/s².
 fn impact_mps2(strike_deg: f64) -> f64 {
     if strike_deg <= REARFOOT_DEG {
@@ -469,14 +525,27 @@ impl Timeline {
                     2.0 + 0.08 * cfg.overstride_cm + 0.05 * cfg.strike_angle_deg.max(0.0),
                     wr,
                 );
-            let fore_aft = TrigSeries::full_sine(support_s);
-            // The stance braking sets the sacrum back by D·W²/2π per step; the nominal
-            // speed makes up for it (from nominal values, so that it changes only as
-            // smoothly as the ramps and the fatigue do).
+            // split solved below, once the sacrum's path up to this IC is known
+            let fore_aft = TwoLobes::new(support_s, support_s / 2.0);
+            // The stance braking sets the sacrum back per step; the nominal speed makes up
+            // for it (from nominal values, so that it changes only as smoothly as the ramps
+            // and the fatigue do).
             let nominal_support_s = nominal_contact_s.min(nominal_s);
-            let lag = nominal_support_s * nominal_support_s / (2.0 * PI);
+            let nominal_speed = wm * lerp(WALK_SPEED_MPS, cfg.speed_mps, wr);
+            let nominal_reach = cop_distance_m(
+                lerp(WALK_LANDING_AHEAD_M, cfg.overstride_cm / 100.0, wr),
+                lerp(WALK_STRIKE_DEG, cfg.strike_angle_deg, wr) * deg,
+            );
+            let nominal_split = if nominal_speed > 0.0 {
+                nominal_reach / nominal_speed
+            } else {
+                nominal_support_s / 2.0
+            };
+            let lag = TwoLobes::new(nominal_support_s, nominal_split)
+                .integrals(nominal_support_s)
+                .1;
             let knot = Knot {
-                speed_mps: wm * lerp(WALK_SPEED_MPS, cfg.speed_mps, wr) + braking * lag / nominal_s,
+                speed_mps: nominal_speed + braking * lag / nominal_s,
                 base_mps2: lerp(G, lerp(WALK_BASE_G * G, 0.0, wr), wm),
                 ic_height_m: lerp(Z_STAND_M, lerp(Z_WALK_IC_M, Z_RUN_IC_M, wr), wm),
                 pelvis_yaw_pp: wm * lerp(10.0, cfg.pelvis_rotation_deg, wr) * deg,
@@ -634,6 +703,7 @@ impl Timeline {
             s.lateral_a_mps2 = a;
             s.lateral_b_mps2 = b;
             s.x0_m = x;
+            s.fore_aft = braking_split(s);
             vert = vt;
             lat = lt;
             x = s.position(dur)[0];
@@ -837,6 +907,35 @@ mod tests {
             worst = worst.max((mean - G).abs() / G);
         }
         assert!(worst < 0.02, "mean force off by {worst} of g over a step");
+    }
+
+    #[test]
+    fn braking_ends_with_the_sacrum_over_the_centre_of_pressure() {
+        for (overstride_cm, strike_deg) in [(8.0, 3.0), (32.0, 18.0), (10.0, -8.0)] {
+            let cfg = SimConfig {
+                overstride_cm,
+                strike_angle_deg: strike_deg,
+                ..SimConfig::default()
+            };
+            let tl = Timeline::build(&cfg, running_shape(&cfg).unwrap()).unwrap();
+            let mut checked = 0;
+            for s in tl.steps.iter().filter(|s| s.run_weight == 1.0) {
+                let reach = cop_distance_m(s.overstride_m, s.strike_rad);
+                let split = s.braking_s();
+                let support = s.contact_s.min(s.dur_s);
+                if split <= BRAKING_SHARE.0 * support * 1.001 {
+                    continue;
+                }
+                let travel = s.position(split)[0] - s.position(0.0)[0];
+                assert!((travel - reach).abs() < 1e-6, "{travel} {reach}");
+                // braking before the split, propulsion after
+                let (v0, _) = s.fore_aft.integrals(split * 0.5);
+                let (v1, _) = s.fore_aft.integrals(split);
+                assert!(v1 > v0 && v0 > 0.0);
+                checked += 1;
+            }
+            assert!(checked > 20, "{overstride_cm} {strike_deg}: {checked}");
+        }
     }
 
     #[test]

@@ -84,6 +84,11 @@ pub struct TruthStep {
     pub strike_pattern: StrikePattern,
     /// Landing point (heel, or toes for a forefoot strike) ahead of the sacrum at IC, cm.
     pub overstride_cm: f64,
+    /// From IC until the fore-aft force turns from braking to propulsion, ms.
+    pub braking_ms: f64,
+    /// Shank (tibia) angle to the vertical at IC in the sagittal plane, degrees, positive
+    /// when the ankle is ahead of the knee.
+    pub tibia_angle_deg: f64,
 }
 
 /// Strike shares, percent of steps.
@@ -127,6 +132,8 @@ pub struct Summary {
     pub foot_strike: Option<FootStrike>,
     /// Mean overstride, cm.
     pub overstride_cm: Option<f64>,
+    /// Mean tibia angle at IC, degrees.
+    pub tibia_angle_deg: Option<f64>,
     /// Mean peak-to-peak trunk yaw per stride, degrees.
     pub trunk_rotation_deg: Option<f64>,
     /// Mean peak-to-peak pelvis yaw per stride, degrees.
@@ -228,11 +235,12 @@ pub(crate) fn compute(body: &Body, cfg: &SimConfig, syn: &Synthesis, frame: Fram
         let mut pose = super::body::BodyPose::default();
         let needs = super::body::Needs {
             feet: true,
-            shanks: false,
+            shanks: true,
             wrists: false,
         };
         body.pose(s.ic_s, needs, &mut pose);
         let (_, pitch, _) = angles(&pose.feet[side].rot);
+        let tibia = pose.shanks[side].rot.column(2).into_owned();
         let pelvis_x = pose.pelvis.pos.x;
         let strike_deg = pitch * deg;
         advance.push(next_ok.then(|| {
@@ -253,6 +261,8 @@ pub(crate) fn compute(body: &Body, cfg: &SimConfig, syn: &Synthesis, frame: Fram
                 strike_angle_deg: strike_deg,
                 strike_pattern: StrikePattern::of_angle(strike_deg),
                 overstride_cm: (stance.landing_x_m() - pelvis_x) * 100.0,
+                braking_ms: s.braking_s() * 1000.0,
+                tibia_angle_deg: (-tibia.x).atan2(tibia.z) * deg,
             },
         ));
     }
@@ -343,6 +353,7 @@ pub(crate) fn compute(body: &Body, cfg: &SimConfig, syn: &Synthesis, frame: Fram
             .then(|| adv.iter().map(|a| a.0).sum::<f64>() / adv.iter().map(|a| a.1).sum::<f64>()),
         foot_strike: foot_strike.clone(),
         overstride_cm: mean(run.iter().map(|(_, s)| s.overstride_cm)),
+        tibia_angle_deg: mean(run.iter().map(|(_, s)| s.tibia_angle_deg)),
         trunk_rotation_deg: per_stride(&smp.trunk_yaw_rad, deg),
         pelvis_rotation_deg: per_stride(&smp.pelvis_yaw_rad, deg),
         pelvic_drop_deg: mean(run.iter().filter_map(|(_, s)| {
