@@ -21,8 +21,13 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// The tests that count or replay panics run one at a time: a panic hook is global, and
+/// polars panics on its own threads.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn fuzz_files_read_without_panicking() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     // open findings abort the process: they are replayed through the binary below
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz");
     let mut all = Vec::new();
@@ -70,6 +75,7 @@ fn fuzz_files_read_without_panicking() {
 /// that runs with the test suite; `MUTATIONS` sets the count per seed (default 300).
 #[test]
 fn mutated_seeds_read_without_panicking() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
     static PANICS: AtomicUsize = AtomicUsize::new(0);
