@@ -25,6 +25,7 @@ const MAX_EXPANSION: usize = 64;
 /// Checks the footer's row count and column sizes against the file's size before
 /// anything is decoded.
 fn check_footer(bytes: &[u8], source: &str) -> Result<()> {
+    walk_footer(bytes).map_err(|what| bad(source, format!("{what} (damaged?)")))?;
     let mut reader = ParquetReader::new(Cursor::new(bytes));
     let meta = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
         reader.get_metadata().cloned()
@@ -80,6 +81,31 @@ fn check_footer(bytes: &[u8], source: &str) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// Walks the footer's Thrift encoding before polars decodes it: its length must fit in
+/// the file, and no list in it may claim more items than there are bytes left (polars
+/// reserves room for a list's claimed length up front: a footer claiming 2^31 schema
+/// elements is an allocation of hundreds of gigabytes, which aborts the process).
+/// `bytes` end with the footer's length and `PAR1`.
+fn walk_footer(bytes: &[u8]) -> std::result::Result<(), String> {
+    let n = bytes.len();
+    let Some(len_bytes) = bytes.get(n.saturating_sub(8)..n.saturating_sub(4)) else {
+        return Err("no footer".into());
+    };
+    let footer_len = u32::from_le_bytes(len_bytes.try_into().unwrap_or_default()) as usize;
+    if footer_len > n.saturating_sub(12) {
+        return Err(format!(
+            "the footer claims {footer_len} bytes in a file of {n} bytes"
+        ));
+    }
+    let mut t = Thrift {
+        bytes: &bytes[n - 8 - footer_len..n - 8],
+        pos: 0,
+        depth: 0,
+    };
+    t.skip(12)
+        .ok_or_else(|| "the footer's metadata cannot be decoded".to_string())
 }
 
 /// Where a column chunk's pages lie, checked to lie inside the file before its footer
@@ -529,6 +555,42 @@ mod tests {
         // a list claiming more items than there are bytes, and runaway nesting
         assert!(check_pages(&[0x19, 0xF5, 0xFF, 0xFF, 0xFF, 0x0F], 1, limit).is_err());
         assert!(check_pages(&[0x1C; 100], 1, limit).is_err());
+    }
+
+    #[test]
+    fn footer_lists_are_checked_against_its_length() {
+        // the footer: a struct whose field 2 is a list of structs claiming 2^31 - 1 items
+        let footer = [0x29, 0xFC, 0xFF, 0xFF, 0xFF, 0xFF, 0x07, 0x00, 0x00];
+        let mut file = b"PAR1".to_vec();
+        file.extend(footer);
+        file.extend((footer.len() as u32).to_le_bytes());
+        file.extend(b"PAR1");
+        let e = walk_footer(&file).unwrap_err();
+        assert!(e.contains("cannot be decoded"), "{e}");
+        let e = parse(&file, "a.parquet").unwrap_err().to_string();
+        assert!(e.starts_with("a.parquet: "), "{e}");
+        // an empty list and an empty struct are fine
+        let mut ok = b"PAR1".to_vec();
+        ok.extend([0x19, 0x0C, 0x00]);
+        ok.extend(3u32.to_le_bytes());
+        ok.extend(b"PAR1");
+        assert_eq!(walk_footer(&ok), Ok(()));
+        let mut long = ok.clone();
+        let n = long.len();
+        long[n - 8..n - 4].copy_from_slice(&100u32.to_le_bytes());
+        assert!(walk_footer(&long).unwrap_err().contains("claims 100 bytes"));
+    }
+
+    #[test]
+    fn footer_claiming_a_huge_list_is_refused_before_decoding() {
+        // a fuzzer's find: polars 0.55 aborted allocating 76 GB for a list in the footer
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/fuzz/parquet-crash-footer-list-alloc.parquet"
+        ))
+        .unwrap();
+        let e = parse(&bytes, "a.parquet").unwrap_err().to_string();
+        assert!(e.contains("footer"), "{e}");
     }
 
     #[test]
