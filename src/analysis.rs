@@ -112,6 +112,14 @@ impl AnalysisConfig {
                     gyr_detected: false,
                 },
                 sensors: Vec::new(),
+                source: Some(format!(
+                    "watch running dynamics (FIT{})",
+                    watch
+                        .device
+                        .as_ref()
+                        .map(|d| format!(", {d}"))
+                        .unwrap_or_default()
+                )),
             },
             bouts: m.bouts,
             summary: m.summary,

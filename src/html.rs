@@ -77,17 +77,7 @@ pub fn page(report: &Report, charts: &[(ChartKind, String)]) -> String {
          <title>runform report: {file}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n\
          <h1>Running form report</h1>\n<p class=\"meta\">{file}</p>\n"
     );
-    let sensors: Vec<String> = input
-        .sensors
-        .iter()
-        .map(|s| {
-            format!(
-                "{}{}",
-                s.placement,
-                if s.gyroscope { " (acc+gyr)" } else { " (acc)" }
-            )
-        })
-        .collect();
+    let sensors = input.sensors_text();
     let running_s: f64 = report
         .bouts
         .iter()
@@ -104,7 +94,7 @@ pub fn page(report: &Report, charts: &[(ChartKind, String)]) -> String {
             Frame::Body => "body",
             Frame::Sensor => "sensor",
         },
-        escape(&sensors.join(", "))
+        escape(&sensors)
     );
 
     h.push_str("<h2 id=\"faults\">Faults</h2>\n");

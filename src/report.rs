@@ -45,6 +45,10 @@ pub struct InputInfo {
     pub units: InputUnits,
     /// The sensors.
     pub sensors: Vec<SensorInfo>,
+    /// What the numbers come from when there are no raw sensor samples, e.g.
+    /// `watch running dynamics (FIT, garmin fenix5)`; absent for a recording of samples.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 impl InputInfo {
@@ -66,7 +70,29 @@ impl InputInfo {
                     magnetometer: s.mag.is_some(),
                 })
                 .collect(),
+            source: None,
         }
+    }
+
+    /// What was measured, as the text and HTML reports name it: the sensors with their
+    /// placements (`pelvis (acc+gyr), left_foot (acc)`), else the source of the numbers
+    /// (`watch running dynamics (FIT, …)`), else `none`.
+    pub fn sensors_text(&self) -> String {
+        if self.sensors.is_empty() {
+            return self.source.clone().unwrap_or_else(|| "none".to_string());
+        }
+        let sensors: Vec<String> = self
+            .sensors
+            .iter()
+            .map(|s| {
+                format!(
+                    "{}{}",
+                    s.placement,
+                    if s.gyroscope { " (acc+gyr)" } else { " (acc)" }
+                )
+            })
+            .collect();
+        sensors.join(", ")
     }
 }
 
@@ -133,29 +159,27 @@ impl Report {
             "runform {} — {}",
             self.runform_version, self.input.path
         )?;
-        let sensors: Vec<String> = self
-            .input
-            .sensors
-            .iter()
-            .map(|s| {
-                format!(
-                    "{}{}",
-                    s.placement,
-                    if s.gyroscope { " (acc+gyr)" } else { " (acc)" }
-                )
-            })
-            .collect();
-        writeln!(
-            out,
-            "{:.1} min at {:.1} Hz, {} frame; sensors: {}",
-            self.input.duration_s / 60.0,
-            self.input.rate_hz,
-            match self.input.frame {
-                Frame::Body => "body",
-                Frame::Sensor => "sensor",
-            },
-            sensors.join(", ")
-        )?;
+        if self.input.sensors.is_empty() && self.input.source.is_some() {
+            writeln!(
+                out,
+                "{:.1} min, one record every {:.1} s; source: {}",
+                self.input.duration_s / 60.0,
+                1.0 / self.input.rate_hz,
+                self.input.sensors_text()
+            )?;
+        } else {
+            writeln!(
+                out,
+                "{:.1} min at {:.1} Hz, {} frame; sensors: {}",
+                self.input.duration_s / 60.0,
+                self.input.rate_hz,
+                match self.input.frame {
+                    Frame::Body => "body",
+                    Frame::Sensor => "sensor",
+                },
+                self.input.sensors_text()
+            )?;
+        }
         writeln!(out)?;
         self.write_faults(&mut out)?;
         writeln!(out)?;

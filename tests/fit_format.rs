@@ -150,6 +150,33 @@ fn cli_reports_a_fit_file_by_its_content() {
     assert_eq!(v["steps"].as_array().map(Vec::len), Some(0));
 }
 
+#[test]
+fn text_report_names_the_watch_as_the_source() {
+    // regression: the second line of the text report read "sensors: " with nothing after
+    let p = temp("watch-text.fit", &activity(&run_then_walk()));
+    let out = runform(&["analyze", p.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let second = text.lines().nth(1).unwrap_or_default();
+    assert!(
+        second.contains("source: watch running dynamics (FIT"),
+        "{second}"
+    );
+    assert!(!second.contains("sensors:"), "{second}");
+    let out = runform(&["analyze", p.to_str().unwrap(), "--format", "json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let source = v["input"]["source"].as_str().unwrap_or_default();
+    assert!(
+        source.starts_with("watch running dynamics (FIT"),
+        "{source}"
+    );
+    assert_eq!(v["input"]["sensors"].as_array().map(Vec::len), Some(0));
+}
+
 /// Exit 2, one line on stderr that names the file and contains `want`; the file unchanged.
 fn refused(name: &str, bytes: &[u8], want: &str) {
     let p = temp(name, bytes);
@@ -231,6 +258,21 @@ fn real_fenix5_run_gives_all_running_dynamics() {
         let x = num(&v, key);
         assert!((lo..hi).contains(&x), "{key} = {x}");
     }
+}
+
+#[test]
+fn real_fenix5_text_report_names_the_watch() {
+    let Some(p) = real_fit("garmin-fenix-5-run.fit") else {
+        return;
+    };
+    let out = runform(&["analyze", p.to_str().unwrap()]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let second = text.lines().nth(1).unwrap_or_default();
+    assert!(
+        second.contains("source: watch running dynamics (FIT"),
+        "{second}"
+    );
 }
 
 #[test]

@@ -2,8 +2,11 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+
+#[path = "common.rs"]
+mod common;
 use runform::io::{InputFormat, ReadOptions, read_input_bytes};
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: common::let_guards_catch_dependency_panics(), |data: &[u8]| {
     let _ = read_input_bytes(data, "fuzz", Some(InputFormat::Parquet), &ReadOptions::default());
 });

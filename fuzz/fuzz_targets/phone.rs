@@ -3,9 +3,12 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+
+#[path = "common.rs"]
+mod common;
 use runform::io::{InputFormat, ReadOptions, read_input_bytes};
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: common::let_guards_catch_dependency_panics(), |data: &[u8]| {
     for format in [InputFormat::SensorLogger, InputFormat::Phyphox] {
         let _ = read_input_bytes(data, "fuzz", Some(format), &ReadOptions::default());
     }

@@ -4,9 +4,12 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+
+#[path = "common.rs"]
+mod common;
 use runform::io::{ColumnMap, InputFormat, ReadOptions, read_input_bytes};
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: common::let_guards_catch_dependency_panics(), |data: &[u8]| {
     let o = ReadOptions::default();
     let _ = read_input_bytes(data, "fuzz", InputFormat::detect(data), &o);
     let _ = read_input_bytes(data, "fuzz", Some(InputFormat::Canonical), &o);

@@ -25,6 +25,7 @@ const MAX_EXPANSION: usize = 64;
 /// Checks the footer's row count and column sizes against the file's size before
 /// anything is decoded.
 fn check_footer(bytes: &[u8], source: &str) -> Result<()> {
+    walk_footer(bytes).map_err(|what| bad(source, format!("{what} (damaged?)")))?;
     let mut reader = ParquetReader::new(Cursor::new(bytes));
     let meta = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
         reader.get_metadata().cloned()
@@ -63,6 +64,11 @@ fn check_footer(bytes: &[u8], source: &str) -> Result<()> {
             if size < 0 || size as u64 > limit as u64 {
                 return Err(claims(format!("a column chunk of {size} bytes")));
             }
+            let start = c.dictionary_page_offset().unwrap_or(c.data_page_offset());
+            let chunk = chunk_range(bytes.len(), start, c.compressed_size())
+                .map_err(|what| bad(source, format!("{what} (damaged?)")))?;
+            check_pages(&bytes[chunk], c.num_values(), limit)
+                .map_err(|what| bad(source, format!("{what} (damaged?)")))?;
         }
     }
     if rows != meta.num_rows {
@@ -75,6 +81,271 @@ fn check_footer(bytes: &[u8], source: &str) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// Walks the footer's Thrift encoding before polars decodes it: its length must fit in
+/// the file, and no list in it may claim more items than there are bytes left (polars
+/// reserves room for a list's claimed length up front: a footer claiming 2^31 schema
+/// elements is an allocation of hundreds of gigabytes, which aborts the process).
+/// `bytes` end with the footer's length and `PAR1`.
+fn walk_footer(bytes: &[u8]) -> std::result::Result<(), String> {
+    let n = bytes.len();
+    let Some(len_bytes) = bytes.get(n.saturating_sub(8)..n.saturating_sub(4)) else {
+        return Err("no footer".into());
+    };
+    let footer_len = u32::from_le_bytes(len_bytes.try_into().unwrap_or_default()) as usize;
+    if footer_len > n.saturating_sub(12) {
+        return Err(format!(
+            "the footer claims {footer_len} bytes in a file of {n} bytes"
+        ));
+    }
+    let mut t = Thrift {
+        bytes: &bytes[n - 8 - footer_len..n - 8],
+        pos: 0,
+        depth: 0,
+    };
+    t.skip(12)
+        .ok_or_else(|| "the footer's metadata cannot be decoded".to_string())
+}
+
+/// Where a column chunk's pages lie, checked to lie inside the file before its footer
+/// (the decoder slices the file there without checking).
+fn chunk_range(
+    file_len: usize,
+    start: i64,
+    size: i64,
+) -> std::result::Result<std::ops::Range<usize>, String> {
+    let end = start.checked_add(size);
+    // the footer's length and the closing magic take the last 8 bytes
+    let body = file_len.saturating_sub(8) as i64;
+    match end {
+        Some(end) if start >= 4 && size >= 0 && end <= body => Ok(start as usize..end as usize),
+        _ => Err(format!(
+            "a column chunk claims bytes {start} to {start}+{size} of a file of {file_len} bytes"
+        )),
+    }
+}
+
+/// Walks the page headers of one column chunk as the decoder will, before it does:
+/// every size and count must be non-negative, each page must lie inside the chunk, and
+/// no page may claim more values or decoded bytes than `limit`. The decoder takes these
+/// numbers as given (a negative count turns into an allocation of exabytes, which
+/// aborts the process).
+fn check_pages(chunk: &[u8], num_values: i64, limit: usize) -> std::result::Result<(), String> {
+    if num_values < 0 || num_values as u64 > limit as u64 {
+        return Err(format!("a column chunk claims {num_values} values"));
+    }
+    let limit = limit as i64;
+    let (mut pos, mut seen) = (0usize, 0i64);
+    while seen < num_values {
+        let mut t = Thrift {
+            bytes: chunk,
+            pos,
+            depth: 0,
+        };
+        let h = t.page_header().ok_or_else(|| {
+            format!("the page header at byte {pos} of a column chunk cannot be decoded")
+        })?;
+        let counts = [
+            ("a page size", h.uncompressed),
+            ("a compressed page size", h.compressed),
+            ("a page's value count", h.values),
+            ("a page's null count", h.nulls),
+            ("a page's row count", h.rows),
+            ("a page's definition level length", h.def_levels),
+            ("a page's repetition level length", h.rep_levels),
+        ];
+        for (what, n) in counts {
+            if !(0..=limit).contains(&n) {
+                return Err(format!("{what} of {n}"));
+            }
+        }
+        let levels = h.def_levels + h.rep_levels;
+        if levels > h.compressed.min(h.uncompressed) {
+            return Err(format!(
+                "a page's levels of {levels} bytes in a page of {} bytes",
+                h.compressed.min(h.uncompressed)
+            ));
+        }
+        let end = t.pos as i64 + h.compressed;
+        if end > chunk.len() as i64 {
+            return Err(format!(
+                "a page of {} bytes at byte {pos} of a column chunk of {} bytes",
+                h.compressed,
+                chunk.len()
+            ));
+        }
+        if h.data {
+            seen = seen.saturating_add(h.values);
+        }
+        pos = end as usize;
+    }
+    Ok(())
+}
+
+/// What [`check_pages`] needs of a page header; counts absent from it are 0.
+#[derive(Default)]
+struct PageHeader {
+    uncompressed: i64,
+    compressed: i64,
+    /// A data page (v1 or v2), whose values count towards the chunk's.
+    data: bool,
+    values: i64,
+    nulls: i64,
+    rows: i64,
+    /// A v2 page's definition level length, bytes.
+    def_levels: i64,
+    /// A v2 page's repetition level length, bytes.
+    rep_levels: i64,
+}
+
+/// A reader of Thrift's compact protocol, the encoding of Parquet's page headers: just
+/// enough to find the sizes and counts in one, skipping every other field.
+struct Thrift<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    depth: usize,
+}
+
+impl Thrift<'_> {
+    fn byte(&mut self) -> Option<u8> {
+        let b = *self.bytes.get(self.pos)?;
+        self.pos += 1;
+        Some(b)
+    }
+
+    fn varint(&mut self) -> Option<u64> {
+        let mut v = 0u64;
+        for shift in (0..70).step_by(7) {
+            let b = self.byte()?;
+            v |= u64::from(b & 0x7F).checked_shl(shift)?;
+            if b & 0x80 == 0 {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    fn int(&mut self) -> Option<i64> {
+        let v = self.varint()?;
+        Some((v >> 1) as i64 ^ -((v & 1) as i64))
+    }
+
+    fn skip_bytes(&mut self, n: u64) -> Option<()> {
+        let end = self.pos.checked_add(usize::try_from(n).ok()?)?;
+        (end <= self.bytes.len()).then(|| self.pos = end)
+    }
+
+    /// Skips a value of compact type `ty`.
+    fn skip(&mut self, ty: u8) -> Option<()> {
+        match ty {
+            1 | 2 => Some(()),
+            3 => self.skip_bytes(1),
+            4..=6 => self.int().map(drop),
+            7 => self.skip_bytes(8),
+            8 => {
+                let n = self.varint()?;
+                self.skip_bytes(n)
+            }
+            9 | 10 => {
+                let h = self.byte()?;
+                let n = match h >> 4 {
+                    15 => self.varint()?,
+                    n => u64::from(n),
+                };
+                self.skip_items(n, &[h & 0x0F])
+            }
+            11 => {
+                let n = self.varint()?;
+                if n == 0 {
+                    return Some(());
+                }
+                let kv = self.byte()?;
+                self.skip_items(n, &[kv >> 4, kv & 0x0F])
+            }
+            12 => self.fields(|_, _, _| Some(false)),
+            _ => None,
+        }
+    }
+
+    /// Skips `n` items, each a value of every type in `types`, in turn (a map's key and
+    /// value). Booleans in a collection take one byte each.
+    fn skip_items(&mut self, n: u64, types: &[u8]) -> Option<()> {
+        // every item takes at least one byte: more items than bytes left is damage
+        if n > (self.bytes.len() - self.pos) as u64 {
+            return None;
+        }
+        for _ in 0..n {
+            for &ty in types {
+                if ty == 1 || ty == 2 {
+                    self.skip_bytes(1)?;
+                } else {
+                    self.skip(ty)?;
+                }
+            }
+        }
+        Some(())
+    }
+
+    /// Reads a struct's fields up to its stop byte, giving each (`id`, `type`) to
+    /// `field`, which reads the value and returns `true`, or returns `false` to skip it.
+    fn fields(&mut self, mut field: impl FnMut(&mut Self, i64, u8) -> Option<bool>) -> Option<()> {
+        self.depth += 1;
+        if self.depth > 32 {
+            return None;
+        }
+        let mut id = 0i64;
+        loop {
+            let b = self.byte()?;
+            if b == 0 {
+                break;
+            }
+            let ty = b & 0x0F;
+            id = match b >> 4 {
+                0 => self.int()?,
+                delta => id + i64::from(delta),
+            };
+            if !field(self, id, ty)? {
+                self.skip(ty)?;
+            }
+        }
+        self.depth -= 1;
+        Some(())
+    }
+
+    /// A `PageHeader`: 2 uncompressed size, 3 compressed size, 5 data page header
+    /// (1 values), 7 dictionary page header (1 values), 8 data page header v2 (1 values,
+    /// 2 nulls, 3 rows, 5 and 6 level lengths).
+    fn page_header(&mut self) -> Option<PageHeader> {
+        let mut h = PageHeader::default();
+        self.fields(|t, id, ty| {
+            match (id, ty) {
+                (2, 5) => h.uncompressed = t.int()?,
+                (3, 5) => h.compressed = t.int()?,
+                (5 | 7 | 8, 12) => {
+                    h.data |= id != 7;
+                    t.fields(|t, inner, ty| {
+                        if ty != 5 {
+                            return Some(false);
+                        }
+                        let v = t.int()?;
+                        match (id, inner) {
+                            (_, 1) => h.values = v,
+                            (8, 2) => h.nulls = v,
+                            (8, 3) => h.rows = v,
+                            (8, 5) => h.def_levels = v,
+                            (8, 6) => h.rep_levels = v,
+                            _ => {}
+                        }
+                        Some(true)
+                    })?;
+                }
+                _ => return Some(false),
+            }
+            Some(true)
+        })?;
+        Some(h)
+    }
 }
 
 /// A canonical column name as (placement, sensor, axis 0–2): the layout of
@@ -231,6 +502,116 @@ mod tests {
         );
         assert_eq!(canonical_name("pelvis_acc_w"), None);
         assert_eq!(canonical_name("knee_acc_x"), None);
+    }
+
+    fn zigzag(v: i64, out: &mut Vec<u8>) {
+        let mut u = ((v << 1) ^ (v >> 63)) as u64;
+        while u >= 0x80 {
+            out.push((u as u8) | 0x80);
+            u >>= 7;
+        }
+        out.push(u as u8);
+    }
+
+    /// A v1 data page: its header in Thrift's compact protocol (with a statistics struct
+    /// holding a binary, to be skipped), then `data` bytes, of which the header claims
+    /// `compressed`.
+    fn page(values: i64, compressed: i64, data: usize) -> Vec<u8> {
+        let mut b = Vec::new();
+        for (field, v) in [(0x15, 0), (0x15, data as i64), (0x15, compressed)] {
+            b.push(field);
+            zigzag(v, &mut b);
+        }
+        b.push(0x2C); // field 5, a struct: the data page header
+        b.push(0x15); // its field 1: the value count
+        zigzag(values, &mut b);
+        b.extend([0x15, 0x00]); // encoding
+        b.extend([0x3C, 0x18, 0x02, 0xAB, 0xCD, 0x00]); // field 5: statistics {1: binary}
+        b.push(0x00);
+        b.push(0x00);
+        b.extend(std::iter::repeat_n(0u8, data));
+        b
+    }
+
+    #[test]
+    fn page_headers_are_walked_and_checked() {
+        let limit = 1_000_000;
+        let mut two = page(3, 10, 10);
+        two.extend(page(4, 10, 10));
+        assert_eq!(check_pages(&two, 7, limit), Ok(()));
+        // the decoder stops at the chunk's value count: bytes after it are not read
+        assert_eq!(check_pages(&two[..two.len() / 2], 3, limit), Ok(()));
+        let e = check_pages(&page(-151, 10, 10), 3, limit).unwrap_err();
+        assert!(e.contains("value count of -151"), "{e}");
+        let e = check_pages(&page(3, 11, 10), 3, limit).unwrap_err();
+        assert!(e.contains("a page of 11 bytes"), "{e}");
+        let e = check_pages(&page(3, -1, 10), 3, limit).unwrap_err();
+        assert!(e.contains("compressed page size of -1"), "{e}");
+        let e = check_pages(&page(2_000_000, 10, 10), 3, limit).unwrap_err();
+        assert!(e.contains("value count of 2000000"), "{e}");
+        let e = check_pages(&two[..5], 7, limit).unwrap_err();
+        assert!(e.contains("cannot be decoded"), "{e}");
+        assert!(check_pages(&two, -1, limit).is_err());
+        // a list claiming more items than there are bytes, and runaway nesting
+        assert!(check_pages(&[0x19, 0xF5, 0xFF, 0xFF, 0xFF, 0x0F], 1, limit).is_err());
+        assert!(check_pages(&[0x1C; 100], 1, limit).is_err());
+    }
+
+    #[test]
+    fn footer_lists_are_checked_against_its_length() {
+        // the footer: a struct whose field 2 is a list of structs claiming 2^31 - 1 items
+        let footer = [0x29, 0xFC, 0xFF, 0xFF, 0xFF, 0xFF, 0x07, 0x00, 0x00];
+        let mut file = b"PAR1".to_vec();
+        file.extend(footer);
+        file.extend((footer.len() as u32).to_le_bytes());
+        file.extend(b"PAR1");
+        let e = walk_footer(&file).unwrap_err();
+        assert!(e.contains("cannot be decoded"), "{e}");
+        let e = parse(&file, "a.parquet").unwrap_err().to_string();
+        assert!(e.starts_with("a.parquet: "), "{e}");
+        // an empty list and an empty struct are fine
+        let mut ok = b"PAR1".to_vec();
+        ok.extend([0x19, 0x0C, 0x00]);
+        ok.extend(3u32.to_le_bytes());
+        ok.extend(b"PAR1");
+        assert_eq!(walk_footer(&ok), Ok(()));
+        let mut long = ok.clone();
+        let n = long.len();
+        long[n - 8..n - 4].copy_from_slice(&100u32.to_le_bytes());
+        assert!(walk_footer(&long).unwrap_err().contains("claims 100 bytes"));
+    }
+
+    #[test]
+    fn footer_claiming_a_huge_list_is_refused_before_decoding() {
+        // a fuzzer's find: polars 0.55 aborted allocating 76 GB for a list in the footer
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/fuzz/parquet-crash-footer-list-alloc.parquet"
+        ))
+        .unwrap();
+        let e = parse(&bytes, "a.parquet").unwrap_err().to_string();
+        assert!(e.contains("footer"), "{e}");
+    }
+
+    #[test]
+    fn chunk_ranges_lie_inside_the_file() {
+        assert_eq!(chunk_range(100, 4, 50), Ok(4..54));
+        assert!(chunk_range(100, 4, 89).is_err());
+        assert!(chunk_range(100, -8, 10).is_err());
+        assert!(chunk_range(100, i64::MAX, i64::MAX).is_err());
+        assert!(chunk_range(100, 4, -1).is_err());
+    }
+
+    #[test]
+    fn negative_page_value_count_is_refused_before_decoding() {
+        // a fuzzer's find: polars 0.55 aborted the process allocating 2^61 bytes for it
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/fuzz/parquet-page-values-negative.parquet"
+        ))
+        .unwrap();
+        let e = parse(&bytes, "a.parquet").unwrap_err().to_string();
+        assert!(e.contains("value count of -151"), "{e}");
     }
 
     #[test]
