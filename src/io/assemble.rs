@@ -433,7 +433,8 @@ fn detect_acc_unit(table: &Table) -> Result<AccUnit> {
             .iter()
             .filter(|c| c.placement == p && c.sensor == SensorKind::Acc)
             .collect();
-        let n = table.time_s.len();
+        // the columns' length, not the time column's: resampling may have changed it
+        let n = axes.first().map_or(0, |c| c.values.len());
         if matches!(p.segment(), Segment::Pelvis | Segment::Trunk) {
             let mut mean = [0.0; 3];
             for c in &axes {
@@ -676,6 +677,25 @@ mod tests {
         assert_eq!(r.units.acc, AccUnit::G);
         assert!((r.streams[0].acc_mps2.z[0] as f64 - STANDARD_GRAVITY_MPS2).abs() < 1e-4);
         assert!(r.warnings.iter().any(|w| w.code == "acc_unit_detected"));
+    }
+
+    #[test]
+    fn foot_unit_is_detected_after_resampling_to_fewer_rows() {
+        // the last time comes early: the uniform base has one sample fewer than the rows
+        // (a reader once indexed the detection past the resampled columns' end)
+        let n = 1000;
+        let mut t: Vec<f64> = (0..n)
+            .map(|i| i as f64 / 100.0 + if i % 10 == 5 { 0.003 } else { 0.0 })
+            .collect();
+        t[n - 1] -= 0.003;
+        let mut t2 = table(t, wobble(n));
+        for c in &mut t2.columns {
+            c.placement = Placement::LeftFoot;
+        }
+        let r = assemble(t2, &ReadOptions::default()).unwrap();
+        assert!(r.warnings.iter().any(|w| w.code == "resampled"));
+        assert_eq!(r.len(), n - 1);
+        assert_eq!(r.units.acc, AccUnit::G);
     }
 
     #[test]
