@@ -150,7 +150,7 @@ pub fn assemble(mut table: Table, options: &ReadOptions) -> Result<Recording> {
 
     check_not_stuck(&table)?;
     let units = decide_units(&table, options)?;
-    let mut streams = build_streams(&table, options.frame, &units, n_out)?;
+    let mut streams = build_streams(&mut table, options.frame, &units, n_out)?;
     streams.sort_by_key(|s| s.placement);
     for s in &streams {
         if let Some(w) = saturation_warning(s) {
@@ -522,13 +522,21 @@ fn placements(table: &Table) -> Vec<Placement> {
     ps
 }
 
-fn build_streams(table: &Table, frame: Frame, units: &InputUnits, n: usize) -> Result<Vec<Stream>> {
+/// Builds the streams; each column's values are freed once converted, so that the
+/// table and the streams are never both whole.
+fn build_streams(
+    table: &mut Table,
+    frame: Frame,
+    units: &InputUnits,
+    n: usize,
+) -> Result<Vec<Stream>> {
+    let source = table.source.clone();
     let mut streams = Vec::new();
     for p in placements(table) {
-        let axes_of = |kind: SensorKind, scale: f64| -> Option<Axes3> {
-            let cols: Vec<&Column> = table
+        let mut axes_of = |kind: SensorKind, scale: f64| -> Option<Axes3> {
+            let cols: Vec<&mut Column> = table
                 .columns
-                .iter()
+                .iter_mut()
                 .filter(|c| c.placement == p && c.sensor == kind)
                 .collect();
             if cols.is_empty() {
@@ -539,13 +547,14 @@ fn build_streams(table: &Table, frame: Frame, units: &InputUnits, n: usize) -> R
                 for (dst, &v) in a[c.axis].iter_mut().zip(&c.values) {
                     *dst = (v * scale) as f32;
                 }
+                c.values = Vec::new();
             }
             let [x, y, z] = a;
             Some(Axes3 { x, y, z })
         };
         let acc = axes_of(SensorKind::Acc, units.acc.to_mps2()).ok_or_else(|| {
             InputError::new(
-                &table.source,
+                &source,
                 Problem::NoAccelerometer {
                     placement: p.to_string(),
                 },
