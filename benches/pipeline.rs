@@ -1,144 +1,64 @@
-//! Benchmarks of the pipeline on realistic sizes: reading, the analysis, and both end to end.
+//! Benchmarks of each stage of the pipeline, and of the whole of it from a file, on
+//! 5- and 30-minute recordings of one to six sensors (4 hours: the `hours` bench).
 //!
-//! Fixtures are simulated (seed 1, the default runner: 170 steps/min, 3 m/s) once per
-//! group, outside the timed loop, written to canonical CSV in memory and, where a bench
-//! reads a path, to a temporary file:
-//! * `30min_2feet`: left and right foot, acc + gyr, 204.8 Hz, 30 min — the size of the
-//!   peer benchmark (gaitmap's pipeline: 77 s and 2.2 GB on such a file);
-//! * `30min_4sensors` and `5min_4sensors`: both feet, pelvis and trunk, acc + gyr, 200 Hz.
+//! Fixtures are simulated once, outside the timed loops (seed 1, the default runner:
+//! 170 steps/min, 3 m/s, 250 ms contact, aligned mounting), at 204.8 Hz, acc + gyr:
+//! * `5min_1pelvis`, `5min_2feet`, `30min_2feet` (the size of the peer benchmark:
+//!   gaitmap's pipeline on such a file), `30min_4sensors` (feet, pelvis, trunk),
+//!   `30min_6sensors` (feet, shanks, pelvis, trunk);
 //!
-//! What each bench measures:
-//! * `read/csv_30min_2feet`: [`read_csv`] on the CSV bytes already in memory (parse,
-//!   time checks, unit detection, building the recording); throughput in CSV bytes.
-//! * `read/csv_path_30min_2feet`: [`read_csv_path`] on the temporary file (warm page
-//!   cache: the file was just written); throughput in CSV bytes.
-//! * `analyze/<fixture>`: [`AnalysisConfig::process`] on a recording already in memory
-//!   (alignment, bouts, events, metrics, report assembly); throughput in sensor samples
-//!   (samples per sensor × sensors).
-//! * `end_to_end/30min_2feet`: read the file, then analyse it — what `runform analyze`
-//!   does, less printing the report; throughput in sensor samples.
+//! Groups, each named after the stage it times (a filter on the name runs one:
+//! `cargo bench --bench pipeline -- events/`):
+//! * `read`: [`runform::io::read_csv`] on the canonical CSV in memory; `read_path`: [`runform::io::read_csv_path`]
+//!   on the temporary file (warm page cache); `polars_parse`: polars' CSV reader alone on
+//!   the same bytes, into a frame of f64 columns — the floor that `read` is held against.
+//!   Throughput in CSV bytes.
+//! * `resample`: [`runform::io::assemble`] on the fixture's table with the time column jittered by up
+//!   to ±20% of the sample interval, so that every column is resampled; `assemble`: the
+//!   same on the uniform table (time checks, unit detection, building the streams only).
+//! * `alignment`, `bouts`, `events`, `metrics`, `posture`, `trajectory`, `loading`,
+//!   `oscillation`, `drift`, `faults`: each stage's `process` on the outputs of the stages
+//!   before it (computed once), as [`AnalysisConfig::process`] runs them.
+//! * `orientation`: the attitude filter over one foot stream and over the pelvis stream.
+//! * `charts`: every chart of [`runform::plot::ChartKind::ALL`] as SVG; `html`: the report page from
+//!   the report and those SVGs; `json`: the report serialised.
+//! * `analyze`: [`AnalysisConfig::process`] on the recording in memory.
+//! * `end_to_end`: [`runform::io::read_csv_path`] then [`AnalysisConfig::process`] — what
+//!   `runform analyze` does, less printing the report.
 //!
-//! Run them all with `cargo bench --bench pipeline`, or one group or bench by a filter on
-//! its name: `cargo bench --bench pipeline -- end_to_end` (every group still simulates its
-//! fixtures, a few seconds in all). Figures and the machine they were taken on are in
-//! `BENCHMARKS.md`.
+//! Stage throughput is in sensor samples (samples per sensor × sensors). Every bench takes
+//! 10 samples (criterion's least) with flat sampling and short warm-up and measurement
+//! times. Making the fixtures takes about a minute before the first bench. Figures and the machine they were taken
+//! on are in `BENCHMARKS.md`.
 
-use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
-use runform::io::{ReadOptions, read_csv, read_csv_path, write_csv};
-use runform::simulate::{SimConfig, simulate};
-use runform::{AnalysisConfig, Placement, Recording};
-use std::hint::black_box;
-use std::io::Write;
-use std::time::Duration;
-use tempfile::NamedTempFile;
+mod common;
 
-const FEET: &[Placement] = &[Placement::LeftFoot, Placement::RightFoot];
-const FOUR: &[Placement] = &[
-    Placement::LeftFoot,
-    Placement::RightFoot,
-    Placement::Pelvis,
-    Placement::Trunk,
-];
+use common::*;
+use criterion::Criterion;
+use runform::AnalysisConfig;
 
-/// A simulated recording, its canonical CSV in memory, and the CSV on disk.
-struct Fixture {
-    /// Bench id suffix, e.g. `30min_2feet`.
-    name: String,
-    recording: Recording,
-    csv: Vec<u8>,
-    /// Deleted when the fixture is dropped.
-    file: NamedTempFile,
-}
-
-impl Fixture {
-    /// Simulates `duration_s` of running at `rate_hz` with sensors at `placements`.
-    fn new(name: &str, placements: &[Placement], duration_s: f64, rate_hz: f64) -> Fixture {
-        let config = SimConfig {
-            duration_s,
-            rate_hz,
-            placements: placements.to_vec(),
-            ..SimConfig::default()
-        };
-        let recording = simulate(&config).expect("simulate fixture").recording;
-        let mut csv = Vec::new();
-        write_csv(&recording, &mut csv).expect("write CSV to memory");
-        let mut file = NamedTempFile::new().expect("create temporary CSV");
-        file.write_all(&csv).expect("write temporary CSV");
-        file.flush().expect("flush temporary CSV");
-        Fixture {
-            name: name.to_string(),
-            recording,
-            csv,
-            file,
-        }
-    }
-
-    /// Samples per sensor × sensors.
-    fn sensor_samples(&self) -> u64 {
-        (self.recording.len() * self.recording.streams.len()) as u64
-    }
-}
-
-/// Few samples, flat sampling: one iteration takes 0.1–1 s, so criterion's default
-/// (100 samples, linearly more iterations per sample) would run for minutes per bench.
-fn configure(group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>) {
-    group
-        .sample_size(10)
-        .sampling_mode(SamplingMode::Flat)
-        .warm_up_time(Duration::from_secs(2))
-        .measurement_time(Duration::from_secs(8));
-}
-
-fn read(c: &mut Criterion) {
-    let feet = Fixture::new("30min_2feet", FEET, 1800.0, 204.8);
-    let options = ReadOptions::default();
-    let mut group = c.benchmark_group("read");
-    configure(&mut group);
-    group.throughput(Throughput::Bytes(feet.csv.len() as u64));
-    group.bench_function(format!("csv_{}", feet.name), |b| {
-        b.iter(|| read_csv(black_box(feet.csv.as_slice()), "bench.csv", &options).unwrap())
-    });
-    group.bench_function(format!("csv_path_{}", feet.name), |b| {
-        b.iter(|| read_csv_path(black_box(feet.file.path()), &options).unwrap())
-    });
-    group.finish();
-}
-
-fn analyze(c: &mut Criterion) {
-    let fixtures = [
-        Fixture::new("30min_2feet", FEET, 1800.0, 204.8),
-        Fixture::new("30min_4sensors", FOUR, 1800.0, 200.0),
-        Fixture::new("5min_4sensors", FOUR, 300.0, 200.0),
-    ];
+fn minutes(c: &mut Criterion) {
     let config = AnalysisConfig::default();
-    let mut group = c.benchmark_group("analyze");
-    configure(&mut group);
-    for f in &fixtures {
-        // Time the real work, not an early exit: the run must be found.
-        let report = config.process(&f.recording).expect("analyse fixture");
-        assert!(report.summary.running_steps > 0, "{}: no steps", f.name);
-        group.throughput(Throughput::Elements(f.sensor_samples()));
-        group.bench_function(&f.name, |b| {
-            b.iter(|| config.process(black_box(&f.recording)).unwrap())
-        });
-    }
-    group.finish();
+    let six30 = simulated(SIX, 1800.0);
+    let fixtures = [
+        Fixture::new("5min_1pelvis", simulated(PELVIS, 300.0)),
+        Fixture::new("5min_2feet", simulated(FEET, 300.0)),
+        Fixture::new("30min_2feet", simulated(FEET, 1800.0)),
+        Fixture::new("30min_4sensors", simulated(FOUR, 1800.0)),
+        Fixture::new("30min_6sensors", six30),
+    ];
+    let all: Vec<&Fixture> = fixtures.iter().collect();
+    read_benches(c, &all, 3);
+    assemble_benches(c, &all, 3);
+    let staged: Vec<Staged> = fixtures
+        .iter()
+        .map(|f| Staged::new(&config, &f.recording))
+        .collect();
+    let pairs: Vec<(&Fixture, &Staged)> = fixtures.iter().zip(&staged).collect();
+    stage_benches(c, &pairs, 2);
+    orientation_benches(c, &fixtures[4], 3);
+    whole_benches(c, &all, 4);
 }
 
-fn end_to_end(c: &mut Criterion) {
-    let feet = Fixture::new("30min_2feet", FEET, 1800.0, 204.8);
-    let (options, config) = (ReadOptions::default(), AnalysisConfig::default());
-    let mut group = c.benchmark_group("end_to_end");
-    configure(&mut group);
-    group.throughput(Throughput::Elements(feet.sensor_samples()));
-    group.bench_function(&feet.name, |b| {
-        b.iter(|| {
-            let recording = read_csv_path(black_box(feet.file.path()), &options).unwrap();
-            config.process(&recording).unwrap()
-        })
-    });
-    group.finish();
-}
-
-criterion_group!(benches, read, analyze, end_to_end);
-criterion_main!(benches);
+criterion::criterion_group!(benches, minutes);
+criterion::criterion_main!(benches);

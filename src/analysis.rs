@@ -449,18 +449,60 @@ fn mean(v: impl Iterator<Item = f64>) -> Option<f64> {
 
 /// The foot stride of a step: same side (any side when the step's is unknown), initial
 /// contact within 60 ms.
-fn stride_of<'a>(step: &Step, trajectory: &'a Trajectory) -> Option<&'a FootStride> {
+fn stride_of<'a>(step: &Step, strides: &StrideIndex<'a>) -> Option<&'a FootStride> {
     const MATCH_S: f64 = 0.06;
-    trajectory
-        .strides
-        .iter()
-        .filter(|f| step.side == Side::Unknown || f.side == step.side)
-        .filter(|f| (f.initial_contact_s - step.initial_contact_s).abs() <= MATCH_S)
-        .min_by(|a, b| {
-            (a.initial_contact_s - step.initial_contact_s)
-                .abs()
-                .total_cmp(&(b.initial_contact_s - step.initial_contact_s).abs())
-        })
+    strides.nearest(step.initial_contact_s, MATCH_S, |f| {
+        step.side == Side::Unknown || f.side == step.side
+    })
+}
+
+/// The foot strides in order of initial contact, for finding the nearest to a time
+/// without a pass over every stride (a 4-hour run has tens of thousands).
+struct StrideIndex<'a> {
+    strides: &'a [FootStride],
+    /// Indices into `strides`, by initial contact.
+    order: Vec<usize>,
+}
+
+impl<'a> StrideIndex<'a> {
+    fn new(strides: &'a [FootStride]) -> Self {
+        let mut order: Vec<usize> = (0..strides.len()).collect();
+        order.sort_by(|&a, &b| {
+            strides[a]
+                .initial_contact_s
+                .total_cmp(&strides[b].initial_contact_s)
+        });
+        StrideIndex { strides, order }
+    }
+
+    /// The stride that `keep` accepts whose initial contact is nearest to `t`, at most
+    /// `within_s` away; of equally near ones, the first in `strides`.
+    fn nearest(
+        &self,
+        t: f64,
+        within_s: f64,
+        keep: impl Fn(&FootStride) -> bool,
+    ) -> Option<&'a FootStride> {
+        let ic = |i: usize| self.strides[i].initial_contact_s;
+        // a margin beyond the window, so that rounding never leaves out a stride the exact
+        // test below accepts
+        let margin = 1e-9 * (1.0 + t.abs());
+        let from = self
+            .order
+            .partition_point(|&i| ic(i) < t - within_s - margin);
+        self.order[from..]
+            .iter()
+            .take_while(|&&i| ic(i) <= t + within_s + margin)
+            .copied()
+            .filter(|&i| (ic(i) - t).abs() <= within_s && keep(&self.strides[i]))
+            .min_by(|&a, &b| {
+                (ic(a) - t)
+                    .abs()
+                    .total_cmp(&(ic(b) - t).abs())
+                    .then(a.cmp(&b))
+            })
+            .map(|i| &self.strides[i])
+    }
 }
 
 /// Fills the strike, stride and loading fields of the steps and the summary; returns a
@@ -472,22 +514,15 @@ fn form_metrics(
     loading: &crate::loading::Loading,
     config: &AnalysisConfig,
 ) -> Option<String> {
+    let strides = StrideIndex::new(&trajectory.strides);
     // speed around each step: its own foot stride, else the nearest stride of any foot
     let speed_near = |t: f64| {
-        trajectory
-            .strides
-            .iter()
-            .filter(|f| f.speed_mps().is_some())
-            .filter(|f| (f.initial_contact_s - t).abs() <= 1.5)
-            .min_by(|a, b| {
-                (a.initial_contact_s - t)
-                    .abs()
-                    .total_cmp(&(b.initial_contact_s - t).abs())
-            })
+        strides
+            .nearest(t, 1.5, |f| f.speed_mps().is_some())
             .and_then(FootStride::speed_mps)
     };
     for (k, step) in steps.iter_mut().enumerate() {
-        if let Some(f) = stride_of(step, trajectory)
+        if let Some(f) = stride_of(step, &strides)
             && let Some(angle) = f.strike_angle_deg
         {
             step.strike_angle_deg = Some(angle);
@@ -616,4 +651,70 @@ fn not_judged(not_assessed: &[NotAssessed], unavailable: &[Unavailable]) -> Vec<
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bouts::Activity;
+    use crate::recording::Placement;
+
+    fn stride(side: Side, initial_contact_s: f64, speed: bool) -> FootStride {
+        FootStride {
+            placement: Placement::LeftFoot,
+            side,
+            activity: Activity::Running,
+            initial_contact_s,
+            strike_angle_deg: None,
+            stride_length_m: speed.then_some(2.0),
+            stride_s: speed.then_some(0.7),
+            climb_m: None,
+        }
+    }
+
+    /// The pass over every stride that [`StrideIndex::nearest`] replaces.
+    fn naive<'a>(
+        strides: &'a [FootStride],
+        t: f64,
+        within_s: f64,
+        keep: impl Fn(&FootStride) -> bool,
+    ) -> Option<&'a FootStride> {
+        strides
+            .iter()
+            .filter(|f| (f.initial_contact_s - t).abs() <= within_s && keep(f))
+            .min_by(|a, b| {
+                (a.initial_contact_s - t)
+                    .abs()
+                    .total_cmp(&(b.initial_contact_s - t).abs())
+            })
+    }
+
+    #[test]
+    fn nearest_stride_is_the_one_a_pass_over_all_finds() {
+        // left strides then right strides, each in time order, with exact ties (a step
+        // halfway between two strides) and strides without a speed
+        let mut strides: Vec<FootStride> = (0..40)
+            .map(|i| stride(Side::Left, 0.7 * i as f64, i % 3 != 0))
+            .collect();
+        strides.extend((0..40).map(|i| stride(Side::Right, 0.35 + 0.7 * i as f64, i % 4 != 0)));
+        strides.push(stride(Side::Right, 7.0, true));
+        let index = StrideIndex::new(&strides);
+        let mut times: Vec<f64> = (0..700).map(|k| -1.0 + 0.0425 * k as f64).collect();
+        let mut ics: Vec<f64> = strides.iter().map(|f| f.initial_contact_s).collect();
+        ics.sort_by(f64::total_cmp);
+        times.extend(ics.windows(2).map(|w| 0.5 * (w[0] + w[1])));
+        for t in times {
+            for within_s in [0.06, 0.35, 1.5] {
+                let keeps: [&dyn Fn(&FootStride) -> bool; 3] =
+                    [&|_| true, &|f| f.side == Side::Left, &|f| {
+                        f.speed_mps().is_some()
+                    }];
+                for keep in keeps {
+                    let fast = index.nearest(t, within_s, keep).map(|f| f as *const _);
+                    let slow = naive(&strides, t, within_s, keep).map(|f| f as *const _);
+                    assert_eq!(fast, slow, "t {t}, within {within_s}");
+                }
+            }
+        }
+    }
 }

@@ -150,7 +150,7 @@ pub fn assemble(mut table: Table, options: &ReadOptions) -> Result<Recording> {
 
     check_not_stuck(&table)?;
     let units = decide_units(&table, options)?;
-    let mut streams = build_streams(&table, options.frame, &units, n_out)?;
+    let mut streams = build_streams(&mut table, options.frame, &units, n_out)?;
     streams.sort_by_key(|s| s.placement);
     for s in &streams {
         if let Some(w) = saturation_warning(s) {
@@ -433,7 +433,8 @@ fn detect_acc_unit(table: &Table) -> Result<AccUnit> {
             .iter()
             .filter(|c| c.placement == p && c.sensor == SensorKind::Acc)
             .collect();
-        let n = table.time_s.len();
+        // the columns' length, not the time column's: resampling may have changed it
+        let n = axes.first().map_or(0, |c| c.values.len());
         if matches!(p.segment(), Segment::Pelvis | Segment::Trunk) {
             let mut mean = [0.0; 3];
             for c in &axes {
@@ -521,13 +522,21 @@ fn placements(table: &Table) -> Vec<Placement> {
     ps
 }
 
-fn build_streams(table: &Table, frame: Frame, units: &InputUnits, n: usize) -> Result<Vec<Stream>> {
+/// Builds the streams; each column's values are freed once converted, so that the
+/// table and the streams are never both whole.
+fn build_streams(
+    table: &mut Table,
+    frame: Frame,
+    units: &InputUnits,
+    n: usize,
+) -> Result<Vec<Stream>> {
+    let source = table.source.clone();
     let mut streams = Vec::new();
     for p in placements(table) {
-        let axes_of = |kind: SensorKind, scale: f64| -> Option<Axes3> {
-            let cols: Vec<&Column> = table
+        let mut axes_of = |kind: SensorKind, scale: f64| -> Option<Axes3> {
+            let cols: Vec<&mut Column> = table
                 .columns
-                .iter()
+                .iter_mut()
                 .filter(|c| c.placement == p && c.sensor == kind)
                 .collect();
             if cols.is_empty() {
@@ -538,13 +547,14 @@ fn build_streams(table: &Table, frame: Frame, units: &InputUnits, n: usize) -> R
                 for (dst, &v) in a[c.axis].iter_mut().zip(&c.values) {
                     *dst = (v * scale) as f32;
                 }
+                c.values = Vec::new();
             }
             let [x, y, z] = a;
             Some(Axes3 { x, y, z })
         };
         let acc = axes_of(SensorKind::Acc, units.acc.to_mps2()).ok_or_else(|| {
             InputError::new(
-                &table.source,
+                &source,
                 Problem::NoAccelerometer {
                     placement: p.to_string(),
                 },
@@ -676,6 +686,25 @@ mod tests {
         assert_eq!(r.units.acc, AccUnit::G);
         assert!((r.streams[0].acc_mps2.z[0] as f64 - STANDARD_GRAVITY_MPS2).abs() < 1e-4);
         assert!(r.warnings.iter().any(|w| w.code == "acc_unit_detected"));
+    }
+
+    #[test]
+    fn foot_unit_is_detected_after_resampling_to_fewer_rows() {
+        // the last time comes early: the uniform base has one sample fewer than the rows
+        // (a reader once indexed the detection past the resampled columns' end)
+        let n = 1000;
+        let mut t: Vec<f64> = (0..n)
+            .map(|i| i as f64 / 100.0 + if i % 10 == 5 { 0.003 } else { 0.0 })
+            .collect();
+        t[n - 1] -= 0.003;
+        let mut t2 = table(t, wobble(n));
+        for c in &mut t2.columns {
+            c.placement = Placement::LeftFoot;
+        }
+        let r = assemble(t2, &ReadOptions::default()).unwrap();
+        assert!(r.warnings.iter().any(|w| w.code == "resampled"));
+        assert_eq!(r.len(), n - 1);
+        assert_eq!(r.units.acc, AccUnit::G);
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub fn read_csv<R: Read>(mut reader: R, source: &str, options: &ReadOptions) -> 
         .read_to_end(&mut bytes)
         .map_err(|e| Error::io(source, e))?;
     let table = parse(&bytes, source, options.frame)?;
+    drop(bytes);
     assemble(table, options)
 }
 
@@ -31,6 +32,7 @@ pub fn read_csv_path(path: &Path, options: &ReadOptions) -> Result<Recording> {
     let source = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| open_error(path, &source, e))?;
     let table = parse(&bytes, &source, options.frame)?;
+    drop(bytes);
     assemble(table, options)
 }
 
@@ -315,10 +317,16 @@ pub(super) fn parse_fast(
     if df.height() != data_lines {
         return None;
     }
-    header
-        .iter()
-        .map(|name| {
-            let s = df.column(name).ok()?.f64().ok()?;
+    // Column by column, each polars column freed once copied, so that the frame and the
+    // copies are never both whole.
+    let names = df.get_column_names();
+    if names.len() != header.len() || names.iter().zip(header).any(|(a, b)| a.as_str() != b) {
+        return None;
+    }
+    df.into_columns()
+        .into_iter()
+        .map(|c| {
+            let s = c.f64().ok()?;
             (s.null_count() == 0).then(|| s.into_no_null_iter().collect())
         })
         .collect()

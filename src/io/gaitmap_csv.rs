@@ -29,6 +29,7 @@ use super::assemble::{Column, SensorKind, Table, assemble};
 use super::canonical_csv::{bad, open_error, parse_exact, parse_fast, split_cells, split_header};
 use crate::error::{Error, InputError, Problem, Result};
 use crate::recording::{AccUnit, GyrUnit, Placement, Recording, Warning};
+use std::borrow::Cow;
 use std::io::Read;
 use std::path::Path;
 
@@ -61,19 +62,25 @@ pub fn read_gaitmap<R: Read>(
     reader
         .read_to_end(&mut bytes)
         .map_err(|e| Error::io(source, e))?;
-    read_bytes(&bytes, source, options)
+    read_bytes(Cow::Owned(bytes), source, options)
 }
 
 /// Reads gaitmap's CSV at `path`.
 pub fn read_gaitmap_path(path: &Path, options: &ReadOptions) -> Result<Recording> {
     let source = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| open_error(path, &source, e))?;
-    read_bytes(&bytes, &source, options)
+    read_bytes(Cow::Owned(bytes), &source, options)
 }
 
-pub(super) fn read_bytes(bytes: &[u8], source: &str, options: &ReadOptions) -> Result<Recording> {
+/// Parses `bytes`, frees them when owned, then builds the recording.
+pub(super) fn read_bytes(
+    bytes: Cow<'_, [u8]>,
+    source: &str,
+    options: &ReadOptions,
+) -> Result<Recording> {
     super::check_rate_option(options)?;
-    let (table, assumed_rate_hz) = parse(bytes, source, options.rate_hz)?;
+    let (table, assumed_rate_hz) = parse(&bytes, source, options.rate_hz)?;
+    drop(bytes);
     let options = ReadOptions {
         acc_unit: options.acc_unit.or(Some(AccUnit::Mps2)),
         gyr_unit: options.gyr_unit.or(Some(GyrUnit::DegPerS)),

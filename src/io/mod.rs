@@ -28,6 +28,7 @@ use crate::dynamics::WatchDynamics;
 
 use crate::error::{Error, InputError, Problem, Result};
 use crate::recording::{AccUnit, Frame, GyrUnit, Placement, Recording};
+use std::borrow::Cow;
 use std::io::Read;
 use std::path::Path;
 use std::str::FromStr;
@@ -210,7 +211,7 @@ pub fn read_input_path(path: &Path, options: &ReadOptions) -> Result<Input> {
         .format
         .or_else(|| InputFormat::detect(&bytes))
         .or_else(|| InputFormat::from_extension(path));
-    read_input_bytes(&bytes, &source, format, options)
+    read_input_cow(Cow::Owned(bytes), &source, format, options)
 }
 
 /// As [`read_input_path`], from bytes in memory; `source` names them in messages.
@@ -220,10 +221,20 @@ pub fn read_input_bytes(
     format: Option<InputFormat>,
     options: &ReadOptions,
 ) -> Result<Input> {
+    read_input_cow(Cow::Borrowed(bytes), source, format, options)
+}
+
+/// As [`read_input_bytes`]; bytes it owns are freed as soon as they are parsed.
+fn read_input_cow(
+    bytes: Cow<'_, [u8]>,
+    source: &str,
+    format: Option<InputFormat>,
+    options: &ReadOptions,
+) -> Result<Input> {
     match format {
         Some(InputFormat::Fit) => {
             check_rate_option(options)?;
-            fit::read_fit_input(bytes, source, options)
+            fit::read_fit_input(&bytes, source, options)
         }
         _ => read_bytes(bytes, source, format, options).map(Input::Imu),
     }
@@ -277,7 +288,7 @@ pub fn read_path(path: &Path, options: &ReadOptions) -> Result<Recording> {
         .format
         .or_else(|| InputFormat::detect(&bytes))
         .or_else(|| InputFormat::from_extension(path));
-    read_bytes(&bytes, &source, format, options)
+    read_bytes(Cow::Owned(bytes), &source, format, options)
 }
 
 /// Reads a recording from `reader`, with the layout of `options.format` or recognised
@@ -288,22 +299,25 @@ pub fn read<R: Read>(mut reader: R, source: &str, options: &ReadOptions) -> Resu
         .read_to_end(&mut bytes)
         .map_err(|e| Error::io(source, e))?;
     let format = options.format.or_else(|| InputFormat::detect(&bytes));
-    read_bytes(&bytes, source, format, options)
+    read_bytes(Cow::Owned(bytes), source, format, options)
 }
 
+/// Reads `bytes` in `format`. The CSV readers free bytes they own once parsed, before
+/// the table becomes a recording, so that the file, the parsed columns and the
+/// recording are never all held at once.
 fn read_bytes(
-    bytes: &[u8],
+    bytes: Cow<'_, [u8]>,
     source: &str,
     format: Option<InputFormat>,
     options: &ReadOptions,
 ) -> Result<Recording> {
     check_rate_option(options)?;
     if let Some(map) = &options.map {
-        return mapped::read_mapped(bytes, source, map, options);
+        return mapped::read_mapped(&bytes, source, map, options);
     }
     match format {
-        Some(InputFormat::SensorLogger) if phone::looks_like_zip(bytes) => {
-            phone::read_sensor_logger(Some(bytes), None, source, options)
+        Some(InputFormat::SensorLogger) if phone::looks_like_zip(&bytes) => {
+            phone::read_sensor_logger(Some(&bytes), None, source, options)
         }
         Some(InputFormat::SensorLogger) => Err(InputError::new(
             source,
@@ -312,11 +326,11 @@ fn read_bytes(
             ),
         )
         .into()),
-        Some(InputFormat::Phyphox) => phone::read_phyphox(bytes, source, options),
+        Some(InputFormat::Phyphox) => phone::read_phyphox(&bytes, source, options),
         Some(InputFormat::Gaitmap) => gaitmap_csv::read_bytes(bytes, source, options),
-        Some(InputFormat::Parquet) => parquet::read_parquet(bytes, source, options),
+        Some(InputFormat::Parquet) => parquet::read_parquet(&bytes, source, options),
         Some(InputFormat::Fit) => {
-            if let Input::Imu(recording) = fit::read_fit_input(bytes, source, options)? {
+            if let Input::Imu(recording) = fit::read_fit_input(&bytes, source, options)? {
                 return Ok(recording);
             }
             Err(InputError::new(
@@ -328,11 +342,13 @@ fn read_bytes(
             .into())
         }
         Some(InputFormat::Canonical) => {
-            assemble(canonical_csv::parse(bytes, source, options.frame)?, options)
+            let table = canonical_csv::parse(&bytes, source, options.frame)?;
+            drop(bytes);
+            assemble(table, options)
         }
         None => {
             let table =
-                canonical_csv::parse(bytes, source, options.frame).map_err(|e| match e {
+                canonical_csv::parse(&bytes, source, options.frame).map_err(|e| match e {
                     Error::Input(e) => match e.problem {
                         Problem::NoTimeColumn { found } => InputError {
                             problem: Problem::UnknownLayout { found },
@@ -343,6 +359,7 @@ fn read_bytes(
                     },
                     e => e,
                 })?;
+            drop(bytes);
             assemble(table, options)
         }
     }
