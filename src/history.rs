@@ -837,6 +837,26 @@ mod tests {
     }
 
     #[test]
+    fn every_tracked_metric_and_warning_has_its_texts() {
+        for t in HistoryConfig::default().trends {
+            let text = metric_text(&t.metric).unwrap_or_else(|| panic!("{}", t.metric));
+            assert!(
+                !text.label.is_empty() && !text.unit.is_empty() && !text.when_changing.is_empty()
+            );
+        }
+        assert!(metric_text("no_such_metric").is_none());
+        for k in [
+            LoadWarningKind::LongRunJump,
+            LoadWarningKind::DistanceAndPaceUp,
+            LoadWarningKind::RunningDays,
+            LoadWarningKind::NoRestDay,
+        ] {
+            assert!(!k.title().is_empty() && !k.why_it_matters().is_empty());
+            assert!(!k.what_to_do().is_empty() && !k.source().is_empty());
+        }
+    }
+
+    #[test]
     fn the_line_fit_matches_a_hand_computation() {
         let f = line_fit(&[(0.0, 1.0), (1.0, 3.0), (2.0, 5.0), (3.0, 7.5)]).unwrap();
         // slope = sxy/sxx = (1.5*... ) computed by hand: mx 1.5, my 4.125

@@ -93,13 +93,21 @@ fn write_page(
 ) -> Result<()> {
     let plot = PlotConfig::default();
     let mut charts: Vec<Vec<(HistoryChart, String)>> = Vec::new();
+    let mut folders = std::collections::BTreeSet::new();
     for (runner, runs, history) in histories {
         let folder = if histories.len() == 1 {
             dir.join("charts")
         } else {
             let name = if runner.is_empty() { "unknown" } else { runner };
-            dir.join("charts")
-                .join(format!("runner={}", partition_value(name)))
+            let mut folder = format!("runner={}", partition_value(name));
+            // two names made the same by the folder-name rules (`a/b`, `a_b`) get two folders
+            let base = folder.clone();
+            let mut n = 1;
+            while !folders.insert(folder.clone()) {
+                n += 1;
+                folder = format!("{base}-{n}");
+            }
+            dir.join("charts").join(folder)
         };
         fs::create_dir_all(&folder)
             .with_context(|| format!("cannot create {}", folder.display()))?;

@@ -287,8 +287,12 @@ where
         (Some(a), _) => a.week_start.year().to_string(),
         _ => String::new(),
     };
+    // Mondays only: a tick between two (on a short axis) goes unlabelled
     let formatter = |x: &f64| {
-        let day = origin + chrono::Days::new((x * 7.0).round().max(0.0) as u64);
+        if (x - x.round()).abs() > 1e-9 || *x < 0.0 {
+            return String::new();
+        }
+        let day = origin + chrono::Days::new(7 * x.round() as u64);
         day.format("%-d %b").to_string()
     };
     let whole = |y: &f64| {
