@@ -125,8 +125,8 @@ pub fn history_page(runners: &[RunnerHistory]) -> String {
     }
     let _ = writeln!(
         h,
-        "<footer>runform {}. Pain that lasts two weeks or more is a reason to see a professional; \
-         runform shows load and form, it does not diagnose.</footer>\n</main>\n</body>\n</html>",
+        "<footer>runform {}. The runs show load and form; this is not a diagnosis.</footer>\n\
+         </main>\n</body>\n</html>",
         env!("CARGO_PKG_VERSION")
     );
     h

@@ -575,11 +575,16 @@ where
         .iter()
         .find(|t| t.metric == metric)
         .map_or(0.0, |t| t.min_change);
-    let y = headroom(value_range(
+    let mut y = value_range(
         points.iter().map(|p| p.1).chain([fit.start, fit.end]),
         0.1,
         min_change.max(1e-6) * 2.0,
-    ));
+    );
+    if u.starts_with('%') {
+        // a share stays within 0–100 %
+        y = y.start.max(0.0)..y.end.min(100.0).max(y.start.max(0.0) + 1.0);
+    }
+    let y = headroom(y);
     let x = input.x_range();
     let mut chart = ChartBuilder::on(area)
         .margin(12)
