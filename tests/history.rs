@@ -286,3 +286,27 @@ fn history_html_renders_in_headless_chromium_without_console_errors() {
         "the page looks blank: ink {ink:.3}, {colours} colours"
     );
 }
+
+#[test]
+fn runners_whose_names_make_one_folder_name_get_a_chart_folder_each() {
+    let mut rows = small_table();
+    rows.retain(|r| r.runner == "ben" && r.date.is_some());
+    let mut other = rows.clone();
+    for r in &mut rows {
+        r.runner = "a/b".into();
+    }
+    for r in &mut other {
+        r.runner = "a_b".into();
+    }
+    rows.extend(other);
+    let dir = tempfile::tempdir().unwrap();
+    let (page, out) = history_page(&rows, dir.path());
+    assert_eq!(page.matches("<section class=\"runner\"").count(), 2);
+    for folder in ["runner=a_b", "runner=a_b-2"] {
+        let chart = out
+            .join("charts")
+            .join(folder)
+            .join("trend_cadence_spm.png");
+        assert!(chart.is_file(), "{}", chart.display());
+    }
+}
