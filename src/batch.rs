@@ -386,7 +386,7 @@ pub fn write_runs_partitioned(rows: &[RunRow], dir: &Path) -> Result<Vec<PathBuf
 }
 
 /// A runner's name as a folder name: path separators and control characters become `_`.
-fn partition_value(name: &str) -> String {
+pub fn partition_value(name: &str) -> String {
     name.chars()
         .map(|c| {
             if c == '/' || c == '\\' || c == '=' || c.is_control() {

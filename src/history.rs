@@ -158,6 +158,135 @@ impl LoadWarningKind {
             LoadWarningKind::NoRestDay => "no_rest_day",
         }
     }
+
+    /// A readable title.
+    pub fn title(self) -> &'static str {
+        match self {
+            LoadWarningKind::LongRunJump => "A run much longer than the recent longest",
+            LoadWarningKind::DistanceAndPaceUp => "Weekly distance and pace raised together",
+            LoadWarningKind::RunningDays => "More than 5 running days in a week",
+            LoadWarningKind::NoRestDay => "A week without a rest day",
+        }
+    }
+
+    /// Why it matters for injury risk.
+    pub fn why_it_matters(self) -> &'static str {
+        match self {
+            LoadWarningKind::LongRunJump => {
+                "A single run more than 10 % longer than the longest of the previous 30 days \
+                 raised the hazard of a running injury 1.5 to 2.3 times in a cohort of 5,200 \
+                 runners; spikes of a single session mattered more than weekly totals."
+            }
+            LoadWarningKind::DistanceAndPaceUp => {
+                "Tissues adapt to more distance or to more speed, but raising both at once \
+                 is the \"too much too soon\" that running injuries most often follow."
+            }
+            LoadWarningKind::RunningDays => {
+                "Bone, tendon and the back's muscles remodel between runs; running nearly \
+                 every day leaves them little time to recover."
+            }
+            LoadWarningKind::NoRestDay => {
+                "Seven days in a row gives no day for recovery; fatigue builds and form \
+                 (cadence, trunk control) tends to slip late in such a block."
+            }
+        }
+    }
+
+    /// What to do about it.
+    pub fn what_to_do(self) -> &'static str {
+        match self {
+            LoadWarningKind::LongRunJump => {
+                "Grow the long run in steps of at most 10 % over the longest of the last 30 \
+                 days; after a jump, hold the length for a few weeks and watch for pain."
+            }
+            LoadWarningKind::DistanceAndPaceUp => {
+                "Raise one thing at a time: add distance at an easy pace, or add speed while \
+                 the distance stays the same."
+            }
+            LoadWarningKind::RunningDays => {
+                "Run 3 to 4 times a week with rest days between, and replace the other \
+                 sessions with cross-training (cycling, swimming, strength work)."
+            }
+            LoadWarningKind::NoRestDay => {
+                "Keep at least one rest day a week; make easy days truly easy or replace \
+                 them with cross-training."
+            }
+        }
+    }
+
+    /// Where the threshold comes from.
+    pub fn source(self) -> &'static str {
+        match self {
+            LoadWarningKind::LongRunJump => {
+                "Frandsen et al. 2025, Br J Sports Med: single-session spikes in running \
+                 distance and injury (Garmin-RUNSAFE cohort)"
+            }
+            LoadWarningKind::DistanceAndPaceUp => {
+                "Training-error advice: change one load variable at a time"
+            }
+            LoadWarningKind::RunningDays | LoadWarningKind::NoRestDay => {
+                "Runners' advice on low back pain: 3–4 runs a week with rest and \
+                 cross-training"
+            }
+        }
+    }
+}
+
+/// How a tracked metric is shown and read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MetricText {
+    /// Readable name, e.g. `Cadence`.
+    pub label: &'static str,
+    /// Unit, e.g. `steps/min`.
+    pub unit: &'static str,
+    /// What a change in it means, for a flagged trend.
+    pub when_changing: &'static str,
+}
+
+/// The name, unit and meaning of a tracked metric's key; `None` for a key runform does
+/// not describe.
+pub fn metric_text(metric: &str) -> Option<MetricText> {
+    let t = |label, unit, when_changing| {
+        Some(MetricText {
+            label,
+            unit,
+            when_changing,
+        })
+    };
+    match metric {
+        "cadence_spm" => t(
+            "Cadence",
+            "steps/min",
+            "A falling cadence at the same speed means longer steps that land further \
+             ahead of the body (overstriding, more braking and more load on knees and back); \
+             it is also a sign of fatigue. Short, quick steps are the usual cue.",
+        ),
+        "foot_strike_share_pct_rearfoot" => t(
+            "Rearfoot strike share",
+            "% of steps",
+            "A change in how the foot lands shifts load between the knee (rearfoot) and the \
+             calf and Achilles (forefoot); change it gradually, if at all.",
+        ),
+        "contact_balance_left_pct" => t(
+            "Contact balance",
+            "% left",
+            "A growing left/right difference in ground contact can follow pain, an old \
+             injury or fatigue on one side; if it persists, have it looked at.",
+        ),
+        "trunk_rotation_deg" => t(
+            "Trunk rotation",
+            "°",
+            "More trunk rotation per stride loads the lower back; trunk and hip strength \
+             work and a relaxed, forward arm swing help.",
+        ),
+        "ground_contact_ms" => t(
+            "Ground contact time",
+            "ms",
+            "Longer ground contact at the same speed points to heavier, less springy \
+             running, often with fatigue.",
+        ),
+        _ => None,
+    }
 }
 
 /// A load warning with its evidence.
@@ -705,6 +834,26 @@ mod tests {
         assert!(!trunk.flagged);
         // too few runs for a line: no trend at all
         assert!(!h.trends.iter().any(|t| t.metric == "ground_contact_ms"));
+    }
+
+    #[test]
+    fn every_tracked_metric_and_warning_has_its_texts() {
+        for t in HistoryConfig::default().trends {
+            let text = metric_text(&t.metric).unwrap_or_else(|| panic!("{}", t.metric));
+            assert!(
+                !text.label.is_empty() && !text.unit.is_empty() && !text.when_changing.is_empty()
+            );
+        }
+        assert!(metric_text("no_such_metric").is_none());
+        for k in [
+            LoadWarningKind::LongRunJump,
+            LoadWarningKind::DistanceAndPaceUp,
+            LoadWarningKind::RunningDays,
+            LoadWarningKind::NoRestDay,
+        ] {
+            assert!(!k.title().is_empty() && !k.why_it_matters().is_empty());
+            assert!(!k.what_to_do().is_empty() && !k.source().is_empty());
+        }
     }
 
     #[test]

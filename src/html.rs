@@ -5,6 +5,8 @@
 //! Every string that comes from the input (the file name, warnings that quote the file)
 //! or from the report is escaped with [`escape`]; the charts are SVG that plotters wrote
 //! with its own text escaping. Units are those of the JSON report.
+//!
+//! The page of many runs (load warnings, weekly load, form trends) is in [`history`].
 
 use crate::bouts::Activity;
 use crate::plot::ChartKind;
@@ -12,6 +14,8 @@ use crate::recording::Frame;
 use crate::report::{Report, Severity};
 use std::fmt::Write as _;
 use std::io::Write;
+
+pub mod history;
 
 /// Escapes `text` for HTML text and attribute values (`&`, `<`, `>`, `"`, `'`).
 pub fn escape(text: &str) -> String {

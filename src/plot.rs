@@ -8,6 +8,8 @@
 //!
 //! Body-frame signals follow [`alignment`](crate::alignment): specific force in g
 //! (1 g at rest), vertical positive up; angular velocity in deg/s.
+//!
+//! The charts of many runs (weekly load, form trends) are in [`history`].
 
 use crate::alignment::{Aligned, align};
 use crate::bouts::Activity;
@@ -23,6 +25,8 @@ use std::ops::Range;
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::Once;
+
+pub mod history;
 
 /// DejaVu Sans (Bitstream Vera licence, in `assets/fonts/DejaVu-LICENSE.txt`): the text
 /// of PNG charts, and the metrics plotters lays SVG text out with.

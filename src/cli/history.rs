@@ -2,9 +2,13 @@
 
 use super::Format;
 use anyhow::{Context, Result};
-use runform::batch::read_runs;
+use runform::batch::{partition_value, read_runs};
 use runform::history::{History, HistoryConfig, RunRow};
+use runform::html::history::{RunnerHistory, write_history_html};
+use runform::plot::PlotConfig;
+use runform::plot::history::{HistoryChart, HistoryInput};
 use std::collections::BTreeMap;
+use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -17,7 +21,8 @@ pub struct HistoryArgs {
     /// What to print on standard output.
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
-    /// Also write history.json into this folder.
+    /// Also write history.json, history.html and the charts (charts/<name>.svg and
+    /// .png; charts/runner=<name>/… when there are several runners) into this folder.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
 }
@@ -43,17 +48,17 @@ pub(super) fn run(args: &HistoryArgs, stdout: &mut dyn Write) -> Result<()> {
         by_runner.entry(r.runner.clone()).or_default().push(r);
     }
     let config = HistoryConfig::default();
-    let histories: Vec<(String, usize, History)> = by_runner
+    let histories: Vec<(String, Vec<RunRow>, History)> = by_runner
         .into_iter()
         .map(|(runner, runs)| {
             let h = config.process(&runs);
-            (runner, runs.len(), h)
+            (runner, runs, h)
         })
         .collect();
     let json = serde_json::json!({
         "runners": histories
             .iter()
-            .map(|(runner, runs, h)| serde_json::json!({"runner": runner, "runs": runs, "history": h}))
+            .map(|(runner, runs, h)| serde_json::json!({"runner": runner, "runs": runs.len(), "history": h}))
             .collect::<Vec<_>>()
     });
     if let Some(dir) = &args.out {
@@ -64,6 +69,7 @@ pub(super) fn run(args: &HistoryArgs, stdout: &mut dyn Write) -> Result<()> {
             .with_context(|| format!("cannot write {}", path.display()))?;
         serde_json::to_writer_pretty(std::io::BufWriter::new(file), &json)
             .with_context(|| format!("cannot write {}", path.display()))?;
+        write_page(dir, &config, &histories)?;
     }
     match args.format {
         Format::Json => {
@@ -72,10 +78,73 @@ pub(super) fn run(args: &HistoryArgs, stdout: &mut dyn Write) -> Result<()> {
         }
         Format::Text => {
             for (runner, runs, h) in &histories {
-                write_text(stdout, runner, *runs, h)?;
+                write_text(stdout, runner, runs.len(), h)?;
             }
         }
     }
+    Ok(())
+}
+
+/// Writes the charts (SVG and PNG) and history.html into `dir`.
+fn write_page(
+    dir: &Path,
+    config: &HistoryConfig,
+    histories: &[(String, Vec<RunRow>, History)],
+) -> Result<()> {
+    let plot = PlotConfig::default();
+    let mut charts: Vec<Vec<(HistoryChart, String)>> = Vec::new();
+    let mut folders = std::collections::BTreeSet::new();
+    for (runner, runs, history) in histories {
+        let folder = if histories.len() == 1 {
+            dir.join("charts")
+        } else {
+            let name = if runner.is_empty() { "unknown" } else { runner };
+            let mut folder = format!("runner={}", partition_value(name));
+            // two names made the same by the folder-name rules (`a/b`, `a_b`) get two folders
+            let base = folder.clone();
+            let mut n = 1;
+            while !folders.insert(folder.clone()) {
+                n += 1;
+                folder = format!("{base}-{n}");
+            }
+            dir.join("charts").join(folder)
+        };
+        fs::create_dir_all(&folder)
+            .with_context(|| format!("cannot create {}", folder.display()))?;
+        let input = HistoryInput {
+            history,
+            runs,
+            config,
+        };
+        let mut drawn = Vec::new();
+        for chart in HistoryChart::all(config) {
+            let svg = plot.history_svg(&chart, &input)?;
+            let path = folder.join(format!("{}.svg", chart.name()));
+            fs::write(&path, &svg).with_context(|| format!("cannot write {}", path.display()))?;
+            plot.history_png(
+                &chart,
+                &input,
+                &folder.join(format!("{}.png", chart.name())),
+            )?;
+            drawn.push((chart, svg));
+        }
+        charts.push(drawn);
+    }
+    let runners: Vec<RunnerHistory> = histories
+        .iter()
+        .zip(&charts)
+        .map(|((runner, runs, history), charts)| RunnerHistory {
+            runner,
+            runs,
+            history,
+            charts,
+        })
+        .collect();
+    let path = dir.join("history.html");
+    let file =
+        fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+    write_history_html(&runners, std::io::BufWriter::new(file))
+        .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
 
