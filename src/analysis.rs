@@ -200,6 +200,9 @@ impl AnalysisConfig {
         metrics.summary.overstride_cm = mean(run_steps().filter_map(|s| s.overstride_cm));
         metrics.summary.tibia_angle_deg = mean(run_steps().filter_map(|s| s.tibia_angle_deg));
         lap("reach");
+        metrics.summary.step_length_per_leg = self
+            .reach
+            .step_length_per_leg(metrics.summary.step_length_m);
         let oscillation = self
             .oscillation
             .process(recording, &aligned, &metrics.steps);
@@ -380,6 +383,16 @@ impl AnalysisConfig {
                 reason: reason.into(),
             })
         };
+        if t.step_length_per_leg.is_none() {
+            missing(
+                "step_length_per_leg",
+                if self.reach.height_cm.is_none() {
+                    "needs the runner's height (--height-cm)"
+                } else {
+                    "needs the step length (foot sensors with a gyroscope)"
+                },
+            );
+        }
         if t.tibia_angle_deg.is_none() {
             missing(
                 "tibia_angle_deg",

@@ -193,6 +193,10 @@ struct AnalyzeArgs {
     /// src/faults/rules.toml).
     #[arg(long, value_name = "FILE")]
     rules: Option<PathBuf>,
+    /// The runner's height, cm (100–230): step length is also given relative to leg
+    /// length (0.53 × height).
+    #[arg(long, value_name = "CM", value_parser = parse_height_cm)]
+    height_cm: Option<f64>,
     /// The day of the run (YYYY-MM-DD) for the runs table [default: the first date in
     /// each file name].
     #[arg(long, value_name = "YYYY-MM-DD")]
@@ -411,7 +415,22 @@ fn analysis_config(args: &AnalyzeArgs) -> Result<AnalysisConfig> {
     if let Some(path) = &args.rules {
         config.faults = Rules::from_path(path)?;
     }
+    config.reach.height_cm = args.height_cm;
     Ok(config)
+}
+
+/// A height in cm between 100 and 230.
+fn parse_height_cm(s: &str) -> std::result::Result<f64, String> {
+    let v: f64 = s
+        .parse()
+        .map_err(|_| format!("expected a height in cm (a number), found '{s}'"))?;
+    if (100.0..=230.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!(
+            "expected a height between 100 and 230 cm, found {s}"
+        ))
+    }
 }
 
 fn analyze(args: &AnalyzeArgs, file: &Path, stdout: &mut dyn Write) -> Result<()> {

@@ -261,6 +261,8 @@ pub struct Summary {
     /// Lateral sway: range of trunk roll per stride, mean over running strides, degrees
     /// (needs a trunk gyroscope and body axes).
     pub lateral_sway_deg: Option<f64>,
+    /// Step length over leg length (0.53 × the runner's height, when it is given).
+    pub step_length_per_leg: Option<f64>,
 }
 
 /// Settings of the metric stage.

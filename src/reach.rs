@@ -40,6 +40,10 @@
 //! of travel, per step, from how the shank turns in early stance (the knee travels
 //! forward over the planted foot), averaged over the same shank's steps within
 //! `heading_window_s`. Without a standing period, or without a gyroscope, it is `None`.
+//!
+//! # Step length relative to the leg
+//! With the runner's height (`--height-cm`): step length over leg length, taken as
+//! [`ReachConfig::leg_length_per_height`] × height.
 
 use crate::bouts::{Activity, Bout};
 use crate::loading::Loading;
@@ -68,6 +72,11 @@ pub struct ReachConfig {
     pub min_standing_s: f64,
     /// The shank's attitude filter.
     pub orientation: OrientationConfig,
+    /// The runner's height, cm, when known (step length relative to leg length).
+    pub height_cm: Option<f64>,
+    /// Leg length (floor to the hip joint) as a share of height: 0.53 (Winter 2009,
+    /// Biomechanics and Motor Control of Human Movement, segment lengths).
+    pub leg_length_per_height: f64,
 }
 
 impl Default for ReachConfig {
@@ -80,6 +89,8 @@ impl Default for ReachConfig {
             heading_window_s: 3.0,
             min_standing_s: 1.0,
             orientation: OrientationConfig::default(),
+            height_cm: None,
+            leg_length_per_height: 0.53,
         }
     }
 }
@@ -189,6 +200,13 @@ impl ReachConfig {
         out
     }
 
+    /// Step length over leg length, when the height is known.
+    pub fn step_length_per_leg(&self, step_length_m: Option<f64>) -> Option<f64> {
+        let leg_m = self.height_cm? / 100.0 * self.leg_length_per_height;
+        let step_m = step_length_m?;
+        (leg_m > 0.0).then(|| step_m / leg_m)
+    }
+
     /// Mean speed of the running steps within `speed_window_s` of `t_s` (each step's
     /// length over its time, summed: one stride's speed varies more than the body's).
     fn local_speed_mps(&self, steps: &[Step], t_s: f64) -> Option<f64> {
@@ -277,6 +295,16 @@ mod tests {
         assert_eq!(cfg.landing_distance_cm(&s, 3.0, &braking), None);
         let none = StepLoading::default();
         assert_eq!(cfg.landing_distance_cm(&step(12.0), 3.0, &none), None);
+    }
+
+    #[test]
+    fn step_length_is_related_to_leg_length_when_height_is_given() {
+        let mut cfg = ReachConfig::default();
+        assert_eq!(cfg.step_length_per_leg(Some(1.2)), None);
+        cfg.height_cm = Some(180.0);
+        let r = cfg.step_length_per_leg(Some(1.2)).unwrap();
+        assert!((r - 1.2 / 0.954).abs() < 1e-9, "{r}");
+        assert_eq!(cfg.step_length_per_leg(None), None);
     }
 
     #[test]

@@ -258,9 +258,12 @@ impl Report {
         writeln!(out, "Foot strike:     {strike}")?;
         writeln!(
             out,
-            "Step length:     {}  (speed {})",
+            "Step length:     {}  (speed {}{})",
             opt(s.step_length_m, "m", 2),
-            opt(s.speed_mps, "m/s", 2)
+            opt(s.speed_mps, "m/s", 2),
+            s.step_length_per_leg
+                .map(|r| format!("; {r:.2} × leg length"))
+                .unwrap_or_default()
         )?;
         writeln!(
             out,

@@ -281,3 +281,27 @@ fn bad_rules_file_exits_2_naming_the_line() {
         "{err}"
     );
 }
+
+#[test]
+fn height_gives_step_length_relative_to_the_leg() {
+    let path = sample("heel-striker.csv");
+    let path = path.to_str().unwrap();
+    let report = json_of(&["analyze", path, "--format", "json", "--height-cm", "175"]);
+    let s = &report["summary"];
+    let ratio = s["step_length_per_leg"].as_f64().unwrap();
+    let want = s["step_length_m"].as_f64().unwrap() / (1.75 * 0.53);
+    assert!((ratio - want).abs() < 1e-9, "{ratio} vs {want}");
+    // without the height: null, and the reason says how to get it
+    let report = json_of(&["analyze", path, "--format", "json"]);
+    assert!(report["summary"]["step_length_per_leg"].is_null());
+    let reasons = report["unavailable"].as_array().unwrap();
+    assert!(reasons.iter().any(|u| u["metric"] == "step_length_per_leg"
+        && u["reason"].as_str().unwrap().contains("--height-cm")));
+    // an impossible height is refused with exit code 2 and says what was expected
+    let out = runform()
+        .args(["analyze", path, "--height-cm", "17.5"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("between 100 and 230 cm"));
+}
