@@ -200,7 +200,11 @@ impl Report {
         writeln!(out, "Activity:        {}", acts.join(", "))?;
         let s = &self.summary;
         let source = if s.step_sources.is_empty() {
-            "none".to_string()
+            if self.input.source.is_some() {
+                "the watch's own step count".to_string()
+            } else {
+                "none".to_string()
+            }
         } else {
             s.step_sources
                 .iter()

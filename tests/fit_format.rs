@@ -167,6 +167,10 @@ fn text_report_names_the_watch_as_the_source() {
         "{second}"
     );
     assert!(!second.contains("sensors:"), "{second}");
+    assert!(
+        text.contains("(from the watch's own step count)") && !text.contains("(from none)"),
+        "{text}"
+    );
     let out = runform(&["analyze", p.to_str().unwrap(), "--format", "json"]);
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let source = v["input"]["source"].as_str().unwrap_or_default();
