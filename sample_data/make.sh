@@ -9,7 +9,7 @@ run() { cargo run --quiet --release -- simulate "$@"; }
 # trunk rotation, forward lean, some pelvic drop. Stands, walks, runs, walks, stands.
 run --out sample_data/heel-striker.csv --seed 11 --duration-s 45 --rate-hz 100 \
     --placements left_foot,right_foot,pelvis,trunk \
-    --cadence-spm 154 --speed-mps 3.0 --contact-ms 290 --strike-angle-deg 18 \
+    --cadence-spm 158 --speed-mps 3.0 --contact-ms 290 --strike-angle-deg 18 \
     --overstride-cm 32 --trunk-rotation-deg 38 --pelvis-rotation-deg 16 \
     --pelvic-drop-deg 8 --forward-lean-deg 12 --standing-s 3 --walking-s 8
 

@@ -58,7 +58,9 @@ fn heel_striker_shows_its_faults_with_severities() {
     let r = analyze("heel-striker.csv");
     judged_or_explained(&r);
     let s = &r.summary;
-    // truth: 154 steps/min (Garmin orange zone), 38° trunk rotation, 12° lean, 8° drop
+    // truth: 158 steps/min (Garmin orange zone, 5 steps/min clear of the moderate line at
+    // 153: the summary also counts the walk-to-run ramps' slower steps and reads ~1.5
+    // steps/min low), 38° trunk rotation, 12° lean, 8° drop
     assert_eq!(severity(&r, "low_cadence"), Some(Severity::Mild));
     assert!(severity(&r, "trunk_rotation") >= Some(Severity::Moderate));
     assert!(severity(&r, "forward_lean").is_some());

@@ -27,7 +27,6 @@
 //! Times are seconds from the start of the given slice; acceleration magnitude in g.
 
 use super::EventConfig;
-use super::stride_walk;
 use crate::dsp::Butterworth;
 use crate::error::Result;
 use nalgebra::{Matrix3, SymmetricEigen, Vector3};
@@ -77,12 +76,60 @@ pub(super) fn sagittal_radps(
     Ok(omega)
 }
 
-/// One stance per stride: minima of the low-passed gyroscope energy, stride by stride.
+/// One stance per stride: minima of the low-passed gyroscope energy, stride by stride
+/// (see [`quietest_per_stride`]).
 fn stances(gyr_radps: &[Vector3<f64>], rate: f64, stride_s: f64) -> Result<Vec<usize>> {
     let energy: Vec<f64> = gyr_radps.iter().map(|v| v.norm_squared()).collect();
     let e = Butterworth::low_pass(2, ENERGY_CUTOFF_HZ.min(0.45 * rate), rate)?.filtfilt(&energy);
-    let neg: Vec<f64> = e.iter().map(|x| -x).collect();
-    Ok(stride_walk(&neg, stride_s * rate))
+    Ok(quietest_per_stride(&e, stride_s * rate))
+}
+
+/// One minimum of `energy` per stride (`stride` in samples): the first within one stride,
+/// each next 0.7–1.3 strides after the last, then moved to the lowest energy within half
+/// a stride either side of it (and more than half a stride after the last).
+///
+/// Physics: the foot is quietest in stance, flat on the ground, so the stance is the
+/// lowest energy of its stride; the swing has quieter moments too (where the foot's
+/// rotation reverses), higher than the stance but local minima. A stride walk alone
+/// follows whatever it stands on: where the rhythm changes within a bout (walking strides
+/// of 1.1 s at the start of a bout whose stride is the running 0.7 s) a window can fall
+/// in the swing, and from there every later window, 0.7–1.3 strides on, misses the
+/// stances half a stride away and keeps to the swing for the rest of the bout. The
+/// half-stride look either side puts each step of the walk back on the stance.
+fn quietest_per_stride(energy: &[f64], stride: f64) -> Vec<usize> {
+    let n = energy.len();
+    let argmin =
+        |lo: usize, hi: usize| (lo..hi.min(n)).min_by(|&a, &b| energy[a].total_cmp(&energy[b]));
+    let half = (0.5 * stride).round() as usize;
+    // the lowest within half a stride either side of `q`, not before `floor`
+    let settle = |mut q: usize, floor: usize| {
+        while let Some(c) = argmin(q.saturating_sub(half).max(floor), q + half + 1) {
+            if energy[c] >= energy[q] {
+                break;
+            }
+            q = c;
+        }
+        q
+    };
+    let Some(first) = argmin(0, stride.ceil() as usize) else {
+        return Vec::new();
+    };
+    let mut out = vec![settle(first, 0)];
+    loop {
+        let last = out[out.len() - 1];
+        let (lo, hi) = (
+            (last as f64 + 0.7 * stride) as usize,
+            (last as f64 + 1.3 * stride).ceil() as usize,
+        );
+        if hi > n {
+            break;
+        }
+        match argmin(lo, hi) {
+            Some(q) => out.push(settle(q, last + half + 1)),
+            None => break,
+        }
+    }
+    out
 }
 
 /// Start of the steepest rise of `acc_g` within `lo..hi`: the last local minimum before it.
@@ -155,6 +202,7 @@ impl EventConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::events::stride_walk;
 
     #[test]
     fn start_of_rise_is_the_last_minimum_before_the_steepest_rise() {
@@ -174,6 +222,33 @@ mod tests {
             })
             .collect();
         assert_eq!(stride_walk(&x, 20.0), vec![7, 27, 47, 67, 87]);
+    }
+
+    /// Stances (energy 0) 15 samples apart while walking, then 10 apart (the bout's
+    /// stride) while running; the swing's quieter moments (2) lie 11 samples after the
+    /// walking stance and half a stride from each running one.
+    #[test]
+    fn stances_recover_from_a_change_of_rhythm() {
+        let mut e = vec![5.0; 80];
+        for i in [5, 20, 30, 40, 50, 60, 70] {
+            e[i] = 0.0;
+        }
+        for i in [16, 25, 35, 45, 55, 65] {
+            e[i] = 2.0;
+        }
+        assert_eq!(
+            quietest_per_stride(&e, 10.0),
+            vec![5, 20, 30, 40, 50, 60, 70]
+        );
+        // a plain stride walk steps onto the swing and stays there
+        let neg: Vec<f64> = e.iter().map(|x| -x).collect();
+        assert_eq!(stride_walk(&neg, 10.0)[..4], [5, 16, 25, 35]);
+    }
+
+    #[test]
+    fn stances_follow_a_steady_rhythm() {
+        let e: Vec<f64> = (0..100).map(|i| ((i % 20) as f64 - 7.0).abs()).collect();
+        assert_eq!(quietest_per_stride(&e, 20.0), vec![7, 27, 47, 67, 87]);
     }
 
     /// A synthetic foot about sensor y, written as `−ω`: quiet stance, a push-off lobe
