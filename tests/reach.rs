@@ -7,32 +7,32 @@ mod common;
 use common::simulate_and_analyze as run;
 
 use runform::recording::Placement;
-use runform::simulate::{Activity, Mounting, SimConfig, Truth};
+use runform::simulate::{Activity, Mounting, SimConfig, Truth, TruthStep};
 use runform::{Report, metrics::Step};
 
-/// The analysed step matching each running truth step (same side, IC within 30 ms).
-fn matched<'a>(
-    report: &'a Report,
-    truth: &'a Truth,
-) -> Vec<(&'a Step, &'a runform::simulate::TruthStep)> {
-    truth
+/// Per-step errors of `got` against `want` over the running truth steps that have an
+/// analysed step (same side, IC within 30 ms) with a value: (count, mean, RMS).
+fn per_step_errors(
+    report: &Report,
+    truth: &Truth,
+    got: impl Fn(&Step) -> Option<f64>,
+    want: impl Fn(&TruthStep) -> f64,
+) -> (usize, f64, f64) {
+    let errors: Vec<f64> = truth
         .steps
         .iter()
         .filter(|t| t.activity == Activity::Running)
         .filter_map(|t| {
-            report
-                .steps
-                .iter()
-                .find(|s| {
-                    s.side == t.side && (s.initial_contact_s - t.initial_contact_s).abs() < 0.03
-                })
-                .map(|s| (s, t))
+            let s = report.steps.iter().find(|s| {
+                s.side == t.side && (s.initial_contact_s - t.initial_contact_s).abs() < 0.03
+            })?;
+            Some(got(s)? - want(t))
         })
-        .collect()
-}
-
-fn rmse(errors: &[f64]) -> f64 {
-    (errors.iter().map(|e| e * e).sum::<f64>() / errors.len() as f64).sqrt()
+        .collect();
+    let n = errors.len().max(1) as f64;
+    let bias = errors.iter().sum::<f64>() / n;
+    let rms = (errors.iter().map(|e| e * e).sum::<f64>() / n).sqrt();
+    (errors.len(), bias, rms)
 }
 
 /// Landing distance within 5 cm of the truth, on average and per step (RMS), over
@@ -75,17 +75,12 @@ fn landing_distance_from_feet_and_pelvis_matches_the_truth() {
                 .overstride_cm
                 .expect("landing distance measured");
             let want = truth.summary.overstride_cm.unwrap();
-            let errors: Vec<f64> = matched(&report, &truth)
-                .into_iter()
-                .filter_map(|(s, t)| Some(s.overstride_cm? - t.overstride_cm))
-                .collect();
-            let per_step = rmse(&errors);
-            let bias = errors.iter().sum::<f64>() / errors.len() as f64;
+            let (n, bias, per_step) =
+                per_step_errors(&report, &truth, |s| s.overstride_cm, |t| t.overstride_cm);
             println!(
-                "overstride {overstride} cm, strike {strike}°, {mounting:?}: summary {got:.1} vs {want:.1} cm; per step bias {bias:+.1} cm, RMSE {per_step:.1} cm over {} steps",
-                errors.len()
+                "overstride {overstride} cm, strike {strike}°, {mounting:?}: summary {got:.1} vs {want:.1} cm; per step bias {bias:+.1} cm, RMSE {per_step:.1} cm over {n} steps"
             );
-            assert!(errors.len() > 50);
+            assert!(n > 50);
             assert!(bias.abs() <= 5.0, "bias {bias}");
             assert!(per_step <= 5.0, "per step {per_step}");
             assert!((got - want).abs() <= 6.0, "{got} vs {want}");
@@ -153,19 +148,18 @@ fn tibia_angle_from_the_shanks_matches_the_truth() {
                 .tibia_angle_deg
                 .expect("tibia angle measured");
             let want = truth.summary.tibia_angle_deg.unwrap();
-            let errors: Vec<f64> = matched(&report, &truth)
-                .into_iter()
-                .filter_map(|(s, t)| Some(s.tibia_angle_deg? - t.tibia_angle_deg))
-                .collect();
-            let bias = errors.iter().sum::<f64>() / errors.len() as f64;
-            println!(
-                "overstride {overstride} cm, {mounting:?}: tibia summary {got:.1}° vs {want:.1}°; per step bias {bias:+.1}°, RMSE {:.1}° over {} steps",
-                rmse(&errors),
-                errors.len()
+            let (n, bias, per_step) = per_step_errors(
+                &report,
+                &truth,
+                |s| s.tibia_angle_deg,
+                |t| t.tibia_angle_deg,
             );
-            assert!(errors.len() > 50);
+            println!(
+                "overstride {overstride} cm, {mounting:?}: tibia summary {got:.1}° vs {want:.1}°; per step bias {bias:+.1}°, RMSE {per_step:.1}° over {n} steps"
+            );
+            assert!(n > 50);
             assert!(bias.abs() <= 3.0, "bias {bias}");
-            assert!(rmse(&errors) <= 4.0, "per step {}", rmse(&errors));
+            assert!(per_step <= 4.0, "per step {per_step}");
             assert!((got - want).abs() <= 4.0, "{got} vs {want}");
         }
     }
