@@ -106,10 +106,6 @@ pub struct Loading {
     pub strike_placement: Option<Placement>,
 }
 
-fn index(recording: &Recording, t_s: f64) -> isize {
-    ((t_s - recording.start_s) * recording.rate_hz).round() as isize
-}
-
 fn first_present(recording: &Recording, order: &[Placement]) -> Option<(usize, Placement)> {
     order.iter().find_map(|&p| {
         recording
@@ -172,7 +168,7 @@ impl LoadingConfig {
                     });
                 let Some(j) = stream else { continue };
                 let v = &aligned[j].vertical_g;
-                let i0 = index(recording, step.initial_contact_s);
+                let i0 = recording.sample_index(step.initial_contact_s);
                 if i0 < 0 || (i0 + window) as usize >= v.len() {
                     continue;
                 }
@@ -203,15 +199,15 @@ impl LoadingConfig {
         let Ok(lp) = Butterworth::low_pass(2, self.cutoff_hz.min(0.45 * rate), rate) else {
             return 1.0;
         };
-        let f = lp.filtfilt(&level_forward_g(aligned, steps, rate, recording.start_s));
+        let f = lp.filtfilt(&level_forward_g(recording, aligned, steps));
         let n = f.len();
         // per step: the mean-removed fore-aft signal from IC to the next IC
         let spans: Vec<Option<(usize, usize, usize)>> = steps
             .iter()
             .map(|s| {
                 let step_s = s.step_s?;
-                let i0 = index(recording, s.initial_contact_s);
-                let i1 = index(recording, s.initial_contact_s + step_s);
+                let i0 = recording.sample_index(s.initial_contact_s);
+                let i1 = recording.sample_index(s.initial_contact_s + step_s);
                 if i0 < 0 || i1 as usize > n || i1 - i0 < 4 {
                     return None;
                 }
@@ -293,44 +289,7 @@ impl LoadingConfig {
         }
         sign
     }
-}
 
-/// The fore-aft signal with the sensor's pitch taken out: a sensor tilted forward by `θ`
-/// reads `forward cos θ + vertical sin θ`, so the stance's large vertical force leaks into
-/// it as a false braking in mid-stance. Over the running steps the mean specific force is
-/// gravity, straight up: `θ = atan2(mean forward, mean vertical)` there, and the level
-/// fore-aft signal is `forward cos θ − vertical sin θ`. Zero for axes found from the data
-/// (their up is the mean specific force already).
-fn level_forward_g(aligned: &Aligned, steps: &[Step], rate: f64, start_s: f64) -> Vec<f64> {
-    let n = aligned.forward_g.len();
-    let (mut sf, mut sv, mut count) = (0.0, 0.0, 0usize);
-    for s in steps.iter().filter(|s| s.activity == Activity::Running) {
-        let Some(step_s) = s.step_s else { continue };
-        let i0 = ((s.initial_contact_s - start_s) * rate).round().max(0.0) as usize;
-        let i1 = (((s.initial_contact_s + step_s - start_s) * rate)
-            .round()
-            .max(0.0) as usize)
-            .min(n);
-        for i in i0..i1 {
-            sf += aligned.forward_g[i];
-            sv += aligned.vertical_g[i];
-            count += 1;
-        }
-    }
-    if count == 0 || sv <= 0.0 {
-        return aligned.forward_g.clone();
-    }
-    let theta = sf.atan2(sv);
-    let (sin, cos) = theta.sin_cos();
-    aligned
-        .forward_g
-        .iter()
-        .zip(&aligned.vertical_g)
-        .map(|(f, v)| f * cos - v * sin)
-        .collect()
-}
-
-impl LoadingConfig {
     fn transient(
         &self,
         recording: &Recording,
@@ -350,8 +309,8 @@ impl LoadingConfig {
         let window = ((self.impact_window_s * rate).round() as isize).max(2);
         for (k, s) in steps.iter().enumerate() {
             let Some(step_s) = s.step_s else { continue };
-            let i0 = index(recording, s.initial_contact_s);
-            let i1 = index(recording, s.initial_contact_s + step_s);
+            let i0 = recording.sample_index(s.initial_contact_s);
+            let i1 = recording.sample_index(s.initial_contact_s + step_s);
             if i0 < 0 || i1 as usize > n || i1 - i0 < window {
                 continue;
             }
@@ -374,6 +333,38 @@ impl LoadingConfig {
             }
         }
     }
+}
+
+/// The fore-aft signal with the sensor's pitch taken out: a sensor tilted forward by `θ`
+/// reads `forward cos θ + vertical sin θ`, so the stance's large vertical force leaks into
+/// it as a false braking in mid-stance. Over the running steps the mean specific force is
+/// gravity, straight up: `θ = atan2(mean forward, mean vertical)` there, and the level
+/// fore-aft signal is `forward cos θ − vertical sin θ`. Zero for axes found from the data
+/// (their up is the mean specific force already).
+fn level_forward_g(recording: &Recording, aligned: &Aligned, steps: &[Step]) -> Vec<f64> {
+    let n = aligned.forward_g.len() as isize;
+    let (mut sf, mut sv) = (0.0, 0.0);
+    for s in steps.iter().filter(|s| s.activity == Activity::Running) {
+        let Some(step_s) = s.step_s else { continue };
+        let i0 = recording.sample_index(s.initial_contact_s).clamp(0, n) as usize;
+        let i1 = recording
+            .sample_index(s.initial_contact_s + step_s)
+            .clamp(0, n) as usize;
+        for i in i0..i1 {
+            sf += aligned.forward_g[i];
+            sv += aligned.vertical_g[i];
+        }
+    }
+    if sv <= 0.0 {
+        return aligned.forward_g.clone();
+    }
+    let (sin, cos) = sf.atan2(sv).sin_cos();
+    aligned
+        .forward_g
+        .iter()
+        .zip(&aligned.vertical_g)
+        .map(|(f, v)| f * cos - v * sin)
+        .collect()
 }
 
 #[cfg(test)]

@@ -134,8 +134,9 @@ impl ReachConfig {
             tibia_angle_deg: vec![None; steps.len()],
             ..Reach::default()
         };
+        let speeds = RunningSpeed::new(steps);
         for (k, step) in steps.iter().enumerate() {
-            let speed = self.local_speed_mps(steps, step.initial_contact_s);
+            let speed = speeds.around(step.initial_contact_s, self.speed_window_s);
             out.overstride_cm[k] = loading
                 .steps
                 .get(k)
@@ -165,13 +166,14 @@ impl ReachConfig {
                 .run(&stream.acc_mps2, gyr);
             let side = stream.placement.side();
             let index = |t: f64| {
-                let i = ((t - recording.start_s) * recording.rate_hz).round();
-                (i >= 0.0 && (i as usize) < attitude.q.len()).then_some(i as usize)
+                usize::try_from(recording.sample_index(t))
+                    .ok()
+                    .filter(|&i| i < attitude.q.len())
             };
             let early = self.early_stance_s;
             // per step of this shank: (k, IC time, shank axis in the world at IC, its
             // horizontal turn in early stance)
-            let mine: Vec<(usize, f64, Vector3<f64>, Vector3<f64>)> = steps
+            let mut mine: Vec<(usize, f64, Vector3<f64>, Vector3<f64>)> = steps
                 .iter()
                 .enumerate()
                 .filter(|(_, s)| s.side == side && side != Side::Unknown)
@@ -185,10 +187,12 @@ impl ReachConfig {
                     Some((k, s.initial_contact_s, w0, turn))
                 })
                 .collect();
+            mine.sort_by(|a, b| a.1.total_cmp(&b.1));
             for &(k, t, w0, _) in &mine {
-                let heading: Vector3<f64> = mine
+                let lo = mine.partition_point(|m| m.1 < t - self.heading_window_s);
+                let heading: Vector3<f64> = mine[lo..]
                     .iter()
-                    .filter(|m| (m.1 - t).abs() <= self.heading_window_s)
+                    .take_while(|m| m.1 <= t + self.heading_window_s)
                     .map(|m| m.3)
                     .sum();
                 let Some(forward) = heading.try_normalize(1e-9) else {
@@ -207,18 +211,6 @@ impl ReachConfig {
         (leg_m > 0.0).then(|| step_m / leg_m)
     }
 
-    /// Mean speed of the running steps within `speed_window_s` of `t_s` (each step's
-    /// length over its time, summed: one stride's speed varies more than the body's).
-    fn local_speed_mps(&self, steps: &[Step], t_s: f64) -> Option<f64> {
-        let (length, time) = steps
-            .iter()
-            .filter(|s| s.activity == Activity::Running)
-            .filter(|s| (s.initial_contact_s - t_s).abs() <= self.speed_window_s)
-            .filter_map(|s| Some((s.step_length_m?, s.step_s?)))
-            .fold((0.0, 0.0), |a, x| (a.0 + x.0, a.1 + x.1));
-        (time > 0.0).then(|| length / time)
-    }
-
     /// Landing distance of one step, cm, from its braking phase, the speed around it and
     /// its strike angle.
     fn landing_distance_cm(
@@ -235,6 +227,36 @@ impl ReachConfig {
             self.cop_ahead_of_toe_landing_m
         };
         Some(100.0 * (travel - cop))
+    }
+}
+
+/// The running steps' lengths and times in time order, for the mean speed around any
+/// time from a binary search and the few steps in the window.
+struct RunningSpeed {
+    /// (initial contact s, step length m, step time s), in time order.
+    steps: Vec<(f64, f64, f64)>,
+}
+
+impl RunningSpeed {
+    fn new(steps: &[Step]) -> Self {
+        let mut known: Vec<(f64, f64, f64)> = steps
+            .iter()
+            .filter(|s| s.activity == Activity::Running)
+            .filter_map(|s| Some((s.initial_contact_s, s.step_length_m?, s.step_s?)))
+            .collect();
+        known.sort_by(|a, b| a.0.total_cmp(&b.0));
+        RunningSpeed { steps: known }
+    }
+
+    /// Mean speed of the running steps within `window_s` of `t_s` (each step's length over
+    /// its time, summed: one stride's speed varies more than the body's), m/s.
+    fn around(&self, t_s: f64, window_s: f64) -> Option<f64> {
+        let lo = self.steps.partition_point(|s| s.0 < t_s - window_s);
+        let (length, time) = self.steps[lo..]
+            .iter()
+            .take_while(|s| s.0 <= t_s + window_s)
+            .fold((0.0, 0.0), |a, s| (a.0 + s.1, a.1 + s.2));
+        (time > 0.0).then(|| length / time)
     }
 }
 
@@ -319,11 +341,16 @@ mod tests {
                 s
             })
             .collect();
-        let v = cfg.local_speed_mps(&steps, 13.5).unwrap();
+        let v = RunningSpeed::new(&steps)
+            .around(13.5, cfg.speed_window_s)
+            .unwrap();
         assert!((v - 3.0).abs() < 0.05, "{v}");
         for s in &mut steps {
             s.activity = Activity::Walking;
         }
-        assert_eq!(cfg.local_speed_mps(&steps, 13.5), None);
+        assert_eq!(
+            RunningSpeed::new(&steps).around(13.5, cfg.speed_window_s),
+            None
+        );
     }
 }

@@ -427,6 +427,13 @@ impl Recording {
         self.start_s + i as f64 / self.rate_hz
     }
 
+    /// The sample nearest to time `t_s` (the inverse of [`time_s`](Self::time_s)); it
+    /// may lie outside the recording (negative, or `len()` and beyond).
+    #[inline]
+    pub fn sample_index(&self, t_s: f64) -> isize {
+        ((t_s - self.start_s) * self.rate_hz).round() as isize
+    }
+
     /// The stream worn at `placement`, if any.
     pub fn stream(&self, placement: Placement) -> Option<&Stream> {
         self.streams.iter().find(|s| s.placement == placement)
