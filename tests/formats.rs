@@ -379,3 +379,34 @@ fn cli_reads_every_layout_to_the_same_cadence() {
     let got = cadence(&mapped, &["--map", toml.to_str().unwrap()]);
     assert!((got - want).abs() < 1.0, "mapped: {got} vs {want}");
 }
+
+/// Parquet written by other tools (pyarrow with v1 and v2 data pages, dictionaries,
+/// statistics, a page index, several row groups, a float32 time column; DuckDB) reads
+/// as the same recording as the file runform wrote, whose columns they copy
+/// (`tests/data/parquet/make.sh`).
+#[test]
+fn other_writers_parquet_reads_as_runform_wrote_it() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/parquet");
+    let want = read_path(&dir.join("runform.parquet"), &ReadOptions::default()).unwrap();
+    assert_eq!(want.streams.len(), 2);
+    for name in [
+        "pyarrow-v2-pages.parquet",
+        "pyarrow-v1-gzip-f32-time.parquet",
+        "duckdb.parquet",
+    ] {
+        let got = read_path(&dir.join(name), &ReadOptions::default())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(got.len(), want.len(), "{name}: length");
+        assert!((got.rate_hz - want.rate_hz).abs() < 1e-3, "{name}: rate");
+        assert_eq!(got.streams.len(), want.streams.len(), "{name}: streams");
+        for (g, w) in got.streams.iter().zip(&want.streams) {
+            assert_eq!(g.placement, w.placement, "{name}");
+            for i in 0..want.len() {
+                let d = (g.acc_mps2.at(i) - w.acc_mps2.at(i)).amax();
+                assert!(d == 0.0, "{name}: {:?} acc at {i} differs by {d}", w.placement);
+                let (a, b) = (g.gyr_radps.as_ref().unwrap(), w.gyr_radps.as_ref().unwrap());
+                assert!((a.at(i) - b.at(i)).amax() == 0.0, "{name}: gyr at {i}");
+            }
+        }
+    }
+}

@@ -239,7 +239,7 @@ fn kept_findings_exit_2_with_one_line() {
 /// guard against it. Replayed through the binary, which must exit 2 with one line;
 /// ignored until fixed. `cargo test --test fuzz_crashes -- --ignored`.
 #[test]
-#[ignore = "polars 0.55 reads a footer field by its id whatever its Thrift type, and reserves a list's claimed length up front: a footer with a list where an integer belongs aborts allocating ~100 GB (fuzz/README.md)"]
+#[ignore = "replays open findings (tests/data/fuzz/open/), when there are any: none are open now"]
 fn open_findings_exit_2() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz/open");
     let mut all = Vec::new();

@@ -104,9 +104,141 @@ fn walk_footer(bytes: &[u8]) -> std::result::Result<(), String> {
         pos: 0,
         depth: 0,
     };
-    t.skip(12)
+    t.walk(&Shape::Struct(FILE_METADATA))
         .ok_or_else(|| "the footer's metadata cannot be decoded".to_string())
 }
+
+/// The Thrift shape the footer decoder expects of a value. Polars reads each field it
+/// knows by its id whatever type the file declares for it, so [`Thrift::walk`] checks
+/// that every known field has the type the decoder will read it as (a list header where
+/// an integer belongs would be read as an integer here and as a list by polars, which
+/// reserves room for the list's claimed length up front). Unknown fields are skipped by
+/// their declared type, as polars does.
+enum Shape {
+    Bool,
+    Byte,
+    I16,
+    I32,
+    I64,
+    Binary,
+    List(&'static Shape),
+    Struct(&'static [(i64, Shape)]),
+}
+
+impl Shape {
+    /// The compact protocol's type code; both boolean codes (1 true, 2 false) are 1.
+    fn code(&self) -> u8 {
+        match self {
+            Shape::Bool => 1,
+            Shape::Byte => 3,
+            Shape::I16 => 4,
+            Shape::I32 => 5,
+            Shape::I64 => 6,
+            Shape::Binary => 8,
+            Shape::List(_) => 9,
+            Shape::Struct(_) => 12,
+        }
+    }
+}
+
+/// An empty struct (a union's unit variants).
+const EMPTY: &[(i64, Shape)] = &[];
+/// `TimeUnit`: a union of empty structs.
+const TIME_UNIT: &[(i64, Shape)] = &[
+    (1, Shape::Struct(EMPTY)),
+    (2, Shape::Struct(EMPTY)),
+    (3, Shape::Struct(EMPTY)),
+];
+/// `TimeType` and `TimestampType`.
+const TIME: &[(i64, Shape)] = &[(1, Shape::Bool), (2, Shape::Struct(TIME_UNIT))];
+/// `LogicalType`: a union; 5 decimal, 7 time, 8 timestamp, 10 integer, the rest empty.
+const LOGICAL_TYPE: &[(i64, Shape)] = &[
+    (1, Shape::Struct(EMPTY)),
+    (2, Shape::Struct(EMPTY)),
+    (3, Shape::Struct(EMPTY)),
+    (4, Shape::Struct(EMPTY)),
+    (5, Shape::Struct(&[(1, Shape::I32), (2, Shape::I32)])),
+    (6, Shape::Struct(EMPTY)),
+    (7, Shape::Struct(TIME)),
+    (8, Shape::Struct(TIME)),
+    (10, Shape::Struct(&[(1, Shape::Byte), (2, Shape::Bool)])),
+    (11, Shape::Struct(EMPTY)),
+    (12, Shape::Struct(EMPTY)),
+    (13, Shape::Struct(EMPTY)),
+    (14, Shape::Struct(EMPTY)),
+    (15, Shape::Struct(EMPTY)),
+];
+const SCHEMA_ELEMENT: &[(i64, Shape)] = &[
+    (1, Shape::I32),
+    (2, Shape::I32),
+    (3, Shape::I32),
+    (4, Shape::Binary),
+    (5, Shape::I32),
+    (6, Shape::I32),
+    (7, Shape::I32),
+    (8, Shape::I32),
+    (9, Shape::I32),
+    (10, Shape::Struct(LOGICAL_TYPE)),
+];
+const STATISTICS: &[(i64, Shape)] = &[
+    (1, Shape::Binary),
+    (2, Shape::Binary),
+    (3, Shape::I64),
+    (4, Shape::I64),
+    (5, Shape::Binary),
+    (6, Shape::Binary),
+    (7, Shape::Bool),
+    (8, Shape::Bool),
+];
+const COLUMN_META_DATA: &[(i64, Shape)] = &[
+    (1, Shape::I32),
+    (2, Shape::List(&Shape::I32)),
+    (3, Shape::List(&Shape::Binary)),
+    (4, Shape::I32),
+    (5, Shape::I64),
+    (6, Shape::I64),
+    (7, Shape::I64),
+    (9, Shape::I64),
+    (10, Shape::I64),
+    (11, Shape::I64),
+    (12, Shape::Struct(STATISTICS)),
+    (14, Shape::I64),
+    (15, Shape::I32),
+];
+const COLUMN_CHUNK: &[(i64, Shape)] = &[
+    (1, Shape::Binary),
+    (2, Shape::I64),
+    (3, Shape::Struct(COLUMN_META_DATA)),
+    (4, Shape::I64),
+    (5, Shape::I32),
+    (6, Shape::I64),
+    (7, Shape::I32),
+];
+const SORTING_COLUMN: &[(i64, Shape)] = &[(1, Shape::I32), (2, Shape::Bool), (3, Shape::Bool)];
+const ROW_GROUP: &[(i64, Shape)] = &[
+    (1, Shape::List(&Shape::Struct(COLUMN_CHUNK))),
+    (2, Shape::I64),
+    (3, Shape::I64),
+    (4, Shape::List(&Shape::Struct(SORTING_COLUMN))),
+    (5, Shape::I64),
+    (6, Shape::I64),
+    (7, Shape::I16),
+];
+const KEY_VALUE: &[(i64, Shape)] = &[(1, Shape::Binary), (2, Shape::Binary)];
+/// `FileMetaData`, the footer, as polars 0.55 decodes it (its fields 8 and 9, encryption,
+/// are skipped by their declared type).
+const FILE_METADATA: &[(i64, Shape)] = &[
+    (1, Shape::I32),
+    (2, Shape::List(&Shape::Struct(SCHEMA_ELEMENT))),
+    (3, Shape::I64),
+    (4, Shape::List(&Shape::Struct(ROW_GROUP))),
+    (5, Shape::List(&Shape::Struct(KEY_VALUE))),
+    (6, Shape::Binary),
+    (7, Shape::List(&Shape::Struct(&[
+        (1, Shape::Struct(EMPTY)),
+        (2, Shape::Struct(EMPTY)),
+    ]))),
+];
 
 /// Where a column chunk's pages lie, checked to lie inside the file before its footer
 /// (the decoder slices the file there without checking).
@@ -265,6 +397,45 @@ impl Thrift<'_> {
             }
             12 => self.fields(|_, _, _| Some(false)),
             _ => None,
+        }
+    }
+
+    /// Walks a value the decoder reads as `shape`: every field it knows must have the
+    /// type it reads, and every list the element type and no more items than there are
+    /// bytes left. Fields it does not know are skipped by their declared type.
+    fn walk(&mut self, shape: &Shape) -> Option<()> {
+        match shape {
+            Shape::Struct(known) => self.fields(|t, id, ty| {
+                let Some((_, expected)) = known.iter().find(|(k, _)| *k == id) else {
+                    return Some(false);
+                };
+                let ty = if ty == 2 { 1 } else { ty };
+                if ty != expected.code() {
+                    return None;
+                }
+                t.walk(expected)?;
+                Some(true)
+            }),
+            Shape::List(item) => {
+                let h = self.byte()?;
+                let n = match h >> 4 {
+                    15 => self.varint()?,
+                    n => u64::from(n),
+                };
+                // an empty list may leave its element type 0 (fastparquet does)
+                if n == 0 {
+                    return Some(());
+                }
+                if h & 0x0F != item.code() || n > (self.bytes.len() - self.pos) as u64 {
+                    return None;
+                }
+                (0..n).try_for_each(|_| self.walk(item))
+            }
+            // a boolean field's value is in its type code
+            Shape::Bool => Some(()),
+            Shape::Byte => self.skip_bytes(1),
+            Shape::I16 | Shape::I32 | Shape::I64 => self.int().map(drop),
+            Shape::Binary => self.skip(8),
         }
     }
 
@@ -569,9 +740,9 @@ mod tests {
         assert!(e.contains("cannot be decoded"), "{e}");
         let e = parse(&file, "a.parquet").unwrap_err().to_string();
         assert!(e.starts_with("a.parquet: "), "{e}");
-        // an empty list and an empty struct are fine
+        // an empty list of schema elements is fine
         let mut ok = b"PAR1".to_vec();
-        ok.extend([0x19, 0x0C, 0x00]);
+        ok.extend([0x29, 0x0C, 0x00]);
         ok.extend(3u32.to_le_bytes());
         ok.extend(b"PAR1");
         assert_eq!(walk_footer(&ok), Ok(()));
@@ -579,6 +750,49 @@ mod tests {
         let n = long.len();
         long[n - 8..n - 4].copy_from_slice(&100u32.to_le_bytes());
         assert!(walk_footer(&long).unwrap_err().contains("claims 100 bytes"));
+    }
+
+    /// A file holding `footer` as its footer.
+    fn with_footer(footer: &[u8]) -> Vec<u8> {
+        let mut file = b"PAR1".to_vec();
+        file.extend(footer);
+        file.extend((footer.len() as u32).to_le_bytes());
+        file.extend(b"PAR1");
+        file
+    }
+
+    #[test]
+    fn footer_fields_must_have_the_type_the_decoder_reads() {
+        // field 2 (the schema, a list) declared as an integer whose varint bytes, read as
+        // a list header, claim 2^31 items
+        let e = walk_footer(&with_footer(&[0x25, 0xF9, 0xFF, 0xFF, 0xFF, 0x07, 0x00]));
+        assert!(e.unwrap_err().contains("cannot be decoded"));
+        // field 1 (the version, an integer) declared as a list
+        assert!(walk_footer(&with_footer(&[0x19, 0x0C, 0x00])).is_err());
+        // a list of schema elements declared as a list of integers
+        assert!(walk_footer(&with_footer(&[0x29, 0x15, 0x02, 0x00])).is_err());
+        // a boolean where the version belongs
+        assert!(walk_footer(&with_footer(&[0x11, 0x00])).is_err());
+        // fields the decoder does not know are skipped by their declared type
+        // (the version, then field 20 as a list of one integer, by a long-form id; then
+        // the version, then field 11 as the same list, by a delta)
+        let long_id = [0x15, 0x02, 0x09, 0x28, 0x15, 0x04, 0x00];
+        let delta = [0x15, 0x02, 0xA9, 0x15, 0x04, 0x00];
+        assert_eq!(walk_footer(&with_footer(&long_id)), Ok(()));
+        assert_eq!(walk_footer(&with_footer(&delta)), Ok(()));
+    }
+
+    #[test]
+    fn written_footers_pass_the_walk() {
+        let recording = crate::simulate::simulate(&crate::simulate::SimConfig {
+            duration_s: 5.0,
+            ..Default::default()
+        })
+            .unwrap()
+            .recording;
+        let mut bytes = Vec::new();
+        write_parquet(&recording, &mut bytes).unwrap();
+        assert_eq!(walk_footer(&bytes), Ok(()));
     }
 
     #[test]
