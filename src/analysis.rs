@@ -21,6 +21,7 @@ use crate::reach::ReachConfig;
 use crate::recording::{Recording, Segment, Side, Warning};
 use crate::report::{InputInfo, Report, SCHEMA_VERSION, Unavailable};
 use crate::trajectory::{FootStride, Trajectory, TrajectoryConfig};
+use rayon::prelude::*;
 use std::time::Instant;
 
 /// Settings of every stage, with defaults.
@@ -152,7 +153,7 @@ impl AnalysisConfig {
         };
         let aligned: Vec<Aligned> = recording
             .streams
-            .iter()
+            .par_iter()
             .map(|s| align(s, recording.frame))
             .collect();
         lap("alignment");

@@ -158,8 +158,8 @@ impl PostureConfig {
                 q.to_rotation_matrix().into_inner() * seg_to_sensor
             })))
         };
-        let trunk = segment(Placement::Trunk);
-        let pelvis = segment(Placement::Pelvis);
+        let (trunk, pelvis) =
+            rayon::join(|| segment(Placement::Trunk), || segment(Placement::Pelvis));
         let body_frame = recording.frame == Frame::Body;
         let no_strides = "no running strides";
         let mut out = Posture::default();

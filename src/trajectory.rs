@@ -34,6 +34,7 @@ use crate::metrics::StrikePattern;
 use crate::orientation::level;
 use crate::recording::{Placement, Recording, Segment, Side};
 use nalgebra::{Matrix3, SymmetricEigen, UnitQuaternion, Vector3};
+use rayon::prelude::*;
 
 /// Settings of the trajectory stage.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,22 +121,22 @@ pub struct Trajectory {
 impl TrajectoryConfig {
     /// Strike angles and strides of every foot stream that has a gyroscope.
     pub fn process(&self, recording: &Recording, contacts: &[StreamContacts]) -> Trajectory {
+        // each foot on its own core
+        let feet: Vec<(Placement, Vec<FootStride>)> = contacts
+            .par_iter()
+            .filter(|sc| sc.placement.segment() == Segment::Foot)
+            .filter_map(|sc| {
+                let stream = recording.stream(sc.placement)?;
+                let gyr = stream.gyr_radps.as_ref()?;
+                let acc: Vec<Vector3<f64>> = stream.acc_mps2.iter().collect();
+                let gyr: Vec<Vector3<f64>> = gyr.iter().collect();
+                Some((sc.placement, self.foot(recording, sc, &acc, &gyr)))
+            })
+            .collect();
         let mut out = Trajectory::default();
-        for sc in contacts {
-            if sc.placement.segment() != Segment::Foot {
-                continue;
-            }
-            let Some(stream) = recording.stream(sc.placement) else {
-                continue;
-            };
-            let Some(gyr) = &stream.gyr_radps else {
-                continue;
-            };
-            let acc: Vec<Vector3<f64>> = stream.acc_mps2.iter().collect();
-            let gyr: Vec<Vector3<f64>> = gyr.iter().collect();
-            let strides = self.foot(recording, sc, &acc, &gyr);
+        for (placement, strides) in feet {
             if !strides.is_empty() {
-                out.placements.push(sc.placement);
+                out.placements.push(placement);
                 out.strides.extend(strides);
             }
         }

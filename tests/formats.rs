@@ -403,7 +403,11 @@ fn other_writers_parquet_reads_as_runform_wrote_it() {
             assert_eq!(g.placement, w.placement, "{name}");
             for i in 0..want.len() {
                 let d = (g.acc_mps2.at(i) - w.acc_mps2.at(i)).amax();
-                assert!(d == 0.0, "{name}: {:?} acc at {i} differs by {d}", w.placement);
+                assert!(
+                    d == 0.0,
+                    "{name}: {:?} acc at {i} differs by {d}",
+                    w.placement
+                );
                 let (a, b) = (g.gyr_radps.as_ref().unwrap(), w.gyr_radps.as_ref().unwrap());
                 assert!((a.at(i) - b.at(i)).amax() == 0.0, "{name}: gyr at {i}");
             }

@@ -31,8 +31,9 @@ use crate::bouts::{Activity, Bout};
 use crate::dsp::Butterworth;
 use crate::dsp::peaks::find_peaks;
 use crate::error::Result;
-use crate::recording::{Placement, Recording, STANDARD_GRAVITY_MPS2, Segment, Side};
+use crate::recording::{Placement, Recording, STANDARD_GRAVITY_MPS2, Segment, Side, Stream};
 use nalgebra::{Matrix3, SymmetricEigen, Vector3};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Leg sensors without a gyroscope: the impact's onset is searched this far before its
@@ -136,76 +137,87 @@ impl EventConfig {
         let rate = recording.rate_hz;
         let cutoff = self.signal_cutoff_hz.min(0.45 * rate);
         let lp = Butterworth::low_pass(2, cutoff, rate)?;
-        let mut out = Vec::new();
-        for (stream, al) in recording.streams.iter().zip(aligned) {
-            let segment = stream.placement.segment();
-            let one_leg = matches!(segment, Segment::Foot | Segment::Shank);
-            let signal = match segment {
-                Segment::Pelvis | Segment::Trunk => lp.filtfilt(&al.vertical_g),
-                _ => lp.filtfilt(&al.norm_g),
+        // each sensor on its own core
+        recording
+            .streams
+            .par_iter()
+            .zip(aligned)
+            .map(|(stream, al)| self.stream_contacts(recording, stream, al, bouts, &lp))
+            .collect()
+    }
+
+    /// The contacts one stream saw within the running and walking bouts.
+    fn stream_contacts(
+        &self,
+        recording: &Recording,
+        stream: &Stream,
+        al: &Aligned,
+        bouts: &[Bout],
+        lp: &Butterworth,
+    ) -> Result<StreamContacts> {
+        let rate = recording.rate_hz;
+        let segment = stream.placement.segment();
+        let one_leg = matches!(segment, Segment::Foot | Segment::Shank);
+        let signal = match segment {
+            Segment::Pelvis | Segment::Trunk => lp.filtfilt(&al.vertical_g),
+            _ => lp.filtfilt(&al.norm_g),
+        };
+        let mut contacts = Vec::new();
+        for (b, bout) in bouts.iter().enumerate() {
+            if !matches!(bout.activity, Activity::Running | Activity::Walking) {
+                continue;
+            }
+            let i0 = ((bout.start_s - recording.start_s) * rate).max(0.0) as usize;
+            let i1 = (((bout.end_s - recording.start_s) * rate) as usize).min(signal.len());
+            if i1 <= i0 + 4 {
+                continue;
+            }
+            let step_hz = bout.step_hz.unwrap_or(2.8);
+            let period = if one_leg {
+                2.0 / step_hz
+            } else {
+                1.0 / step_hz
             };
-            let mut contacts = Vec::new();
-            for (b, bout) in bouts.iter().enumerate() {
-                if !matches!(bout.activity, Activity::Running | Activity::Walking) {
-                    continue;
+            let found = match segment {
+                Segment::Pelvis | Segment::Trunk => {
+                    self.trunk_contacts(&signal[i0..i1], rate, period, step_hz)?
                 }
-                let i0 = ((bout.start_s - recording.start_s) * rate).max(0.0) as usize;
-                let i1 = (((bout.end_s - recording.start_s) * rate) as usize).min(signal.len());
-                if i1 <= i0 + 4 {
-                    continue;
+                Segment::Foot if stream.gyr_radps.is_some() => {
+                    let gyr = stream
+                        .gyr_radps
+                        .as_ref()
+                        .map(|g| (i0..i1.min(g.len())).map(|i| g.at(i)).collect::<Vec<_>>());
+                    let gyr = gyr.unwrap_or_default();
+                    self.foot_gyro_contacts(&al.norm_g[i0..i1], &gyr, rate, period)?
                 }
-                let step_hz = bout.step_hz.unwrap_or(2.8);
-                let period = if one_leg {
-                    2.0 / step_hz
-                } else {
-                    1.0 / step_hz
-                };
-                let found = match segment {
-                    Segment::Pelvis | Segment::Trunk => {
-                        self.trunk_contacts(&signal[i0..i1], rate, period, step_hz)?
-                    }
-                    Segment::Foot if stream.gyr_radps.is_some() => {
-                        let gyr = stream
-                            .gyr_radps
-                            .as_ref()
-                            .map(|g| (i0..i1.min(g.len())).map(|i| g.at(i)).collect::<Vec<_>>());
-                        let gyr = gyr.unwrap_or_default();
-                        self.foot_gyro_contacts(&al.norm_g[i0..i1], &gyr, rate, period)?
-                    }
-                    Segment::Foot | Segment::Shank => {
-                        let acc_g: Vec<Vector3<f64>> = (i0..i1)
-                            .map(|i| stream.acc_mps2.at(i) / STANDARD_GRAVITY_MPS2)
-                            .collect();
-                        self.leg_contacts(&signal[i0..i1], &acc_g, rate, period)?
-                    }
-                    Segment::Wrist => {
-                        self.wrist_contacts(&signal[i0..i1], rate, period, step_hz)?
-                    }
-                };
-                let side = stream.placement.side();
-                let t0 = recording.time_s(i0);
-                contacts.extend(found.into_iter().map(|(ic, to)| Contact {
-                    side,
-                    initial_contact_s: t0 + ic,
-                    toe_off_s: to.map(|t| t0 + t),
-                    activity: bout.activity,
-                    bout: b,
-                }));
-            }
-            // Braking tells the sign of a sensor-frame pelvis's horizontal axes; a trunk
-            // pitches forward at each landing, which hides it there.
-            if segment == Segment::Pelvis
-                || (segment == Segment::Trunk && al.axes.forward_sign_known)
-            {
-                side::assign_sides(&mut contacts, al, rate, recording.start_s);
-            }
-            out.push(StreamContacts {
-                placement: stream.placement,
-                one_leg,
-                contacts,
-            });
+                Segment::Foot | Segment::Shank => {
+                    let acc_g: Vec<Vector3<f64>> = (i0..i1)
+                        .map(|i| stream.acc_mps2.at(i) / STANDARD_GRAVITY_MPS2)
+                        .collect();
+                    self.leg_contacts(&signal[i0..i1], &acc_g, rate, period)?
+                }
+                Segment::Wrist => self.wrist_contacts(&signal[i0..i1], rate, period, step_hz)?,
+            };
+            let side = stream.placement.side();
+            let t0 = recording.time_s(i0);
+            contacts.extend(found.into_iter().map(|(ic, to)| Contact {
+                side,
+                initial_contact_s: t0 + ic,
+                toe_off_s: to.map(|t| t0 + t),
+                activity: bout.activity,
+                bout: b,
+            }));
         }
-        Ok(out)
+        // Braking tells the sign of a sensor-frame pelvis's horizontal axes; a trunk
+        // pitches forward at each landing, which hides it there.
+        if segment == Segment::Pelvis || (segment == Segment::Trunk && al.axes.forward_sign_known) {
+            side::assign_sides(&mut contacts, al, rate, recording.start_s);
+        }
+        Ok(StreamContacts {
+            placement: stream.placement,
+            one_leg,
+            contacts,
+        })
     }
 
     /// Stance bumps of the vertical specific force; times relative to the slice start.

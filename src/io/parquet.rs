@@ -234,10 +234,13 @@ const FILE_METADATA: &[(i64, Shape)] = &[
     (4, Shape::List(&Shape::Struct(ROW_GROUP))),
     (5, Shape::List(&Shape::Struct(KEY_VALUE))),
     (6, Shape::Binary),
-    (7, Shape::List(&Shape::Struct(&[
-        (1, Shape::Struct(EMPTY)),
-        (2, Shape::Struct(EMPTY)),
-    ]))),
+    (
+        7,
+        Shape::List(&Shape::Struct(&[
+            (1, Shape::Struct(EMPTY)),
+            (2, Shape::Struct(EMPTY)),
+        ])),
+    ),
 ];
 
 /// Where a column chunk's pages lie, checked to lie inside the file before its footer
@@ -788,8 +791,8 @@ mod tests {
             duration_s: 5.0,
             ..Default::default()
         })
-            .unwrap()
-            .recording;
+        .unwrap()
+        .recording;
         let mut bytes = Vec::new();
         write_parquet(&recording, &mut bytes).unwrap();
         assert_eq!(walk_footer(&bytes), Ok(()));
