@@ -153,7 +153,9 @@ impl TrajectoryConfig {
         let rate = recording.rate_hz;
         let dt = 1.0 / rate;
         let n = acc.len().min(gyr.len());
-        let idx = |t: f64| ((t - recording.start_s) * rate).round();
+        // the sample at or before an event: events lie between samples (half a sample
+        // after the last quiet one, see `events::foot`)
+        let idx = |t: f64| ((t - recording.start_s) * rate + 1e-6).floor();
         let omega_axis = principal_axis(gyr);
         let energy = moving_mean(
             &gyr.iter().map(|w| w.norm_squared()).collect::<Vec<_>>(),
