@@ -310,11 +310,7 @@ pub(super) fn parse_fast(
         }))
         .finish()
         .ok()?;
-    let data_lines = bytes[data_start..]
-        .split(|&b| b == b'\n')
-        .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
-        .count();
-    if df.height() != data_lines {
+    if df.height() != count_data_lines(&bytes[data_start..]) {
         return None;
     }
     // Column by column, each polars column freed once copied, so that the frame and the
@@ -327,9 +323,31 @@ pub(super) fn parse_fast(
         .into_iter()
         .map(|c| {
             let s = c.f64().ok()?;
-            (s.null_count() == 0).then(|| s.into_no_null_iter().collect())
+            (s.null_count() == 0).then(|| {
+                // chunk by chunk, a copy of each chunk's contiguous values
+                let mut v = Vec::with_capacity(s.len());
+                for chunk in s.downcast_iter() {
+                    v.extend_from_slice(chunk.values());
+                }
+                v
+            })
         })
         .collect()
+}
+
+/// Lines of `data` holding anything but whitespace (the newlines found with SIMD; a line
+/// is blank only if it starts with whitespace, so most lines are settled by their first
+/// byte).
+fn count_data_lines(data: &[u8]) -> usize {
+    let mut start = 0;
+    memchr::memchr_iter(b'\n', data)
+        .chain(std::iter::once(data.len()))
+        .filter(|&end| {
+            let line = &data[start..end];
+            start = end + 1;
+            line.iter().any(|b| !b.is_ascii_whitespace())
+        })
+        .count()
 }
 
 /// Splits a CSV line at the commas outside double quotes.
@@ -456,6 +474,15 @@ mod tests {
 
     fn read(text: &str, options: &ReadOptions) -> Result<Recording> {
         read_csv(text.as_bytes(), "mem.csv", options)
+    }
+
+    #[test]
+    fn data_lines_are_the_lines_that_are_not_blank() {
+        assert_eq!(count_data_lines(b""), 0);
+        assert_eq!(count_data_lines(b"1,2\n3,4"), 2);
+        assert_eq!(count_data_lines(b"1,2\n3,4\n"), 2);
+        assert_eq!(count_data_lines(b"1,2\r\n\r\n \t\n3,4\r\n\n"), 2);
+        assert_eq!(count_data_lines(b"\n\n  1,2\n"), 1);
     }
 
     #[test]
