@@ -88,16 +88,19 @@ pub fn page(report: &Report, charts: &[(ChartKind, String)]) -> String {
         .filter(|b| b.activity == Activity::Running)
         .map(|b| b.duration_s())
         .sum();
+    // a watch's records have no axes: only a recording of samples says which it had
+    let axes = match (&input.source, input.frame) {
+        (Some(_), _) => String::new(),
+        (None, Frame::Body) => "; body axes".into(),
+        (None, Frame::Sensor) => "; sensor axes".into(),
+    };
     let _ = writeln!(
         h,
-        "<p class=\"meta\">{:.1} min recorded at {:.1} Hz, {:.1} min running; {} axes; sensors: {}</p>",
+        "<p class=\"meta\">{:.1} min recorded at {:.1} Hz, {:.1} min running{axes}; {}: {}</p>",
         input.duration_s / 60.0,
         input.rate_hz,
         running_s / 60.0,
-        match input.frame {
-            Frame::Body => "body",
-            Frame::Sensor => "sensor",
-        },
+        if input.source.is_some() { "from" } else { "sensors" },
         escape(&sensors)
     );
 

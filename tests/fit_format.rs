@@ -179,6 +179,14 @@ fn text_report_names_the_watch_as_the_source() {
         "{source}"
     );
     assert_eq!(v["input"]["sensors"].as_array().map(Vec::len), Some(0));
+    // the HTML page too: a watch's records have no axes and no sensors
+    let html = runform::html::page(&report_of(&activity(&run_then_walk())), &[]);
+    let meta = html
+        .lines()
+        .find(|l| l.contains("min recorded at"))
+        .unwrap_or_default();
+    assert!(meta.contains("from: watch running dynamics (FIT"), "{meta}");
+    assert!(!meta.contains("axes") && !meta.contains("sensors"), "{meta}");
 }
 
 /// Exit 2, one line on stderr that names the file and contains `want`; the file unchanged.
