@@ -129,13 +129,14 @@ impl HistoryInput<'_> {
     }
 }
 
-/// A short mark for a warning above its week's bar.
-fn short(kind: LoadWarningKind) -> &'static str {
+/// A short mark for a warning above its week's bar; `max_days` is the running-days limit
+/// of the settings.
+fn short(kind: LoadWarningKind, max_days: usize) -> String {
     match kind {
-        LoadWarningKind::LongRunJump => "long run",
-        LoadWarningKind::DistanceAndPaceUp => "dist.+pace",
-        LoadWarningKind::RunningDays => "> 5 days",
-        LoadWarningKind::NoRestDay => "no rest",
+        LoadWarningKind::LongRunJump => "long run".into(),
+        LoadWarningKind::DistanceAndPaceUp => "dist.+pace".into(),
+        LoadWarningKind::RunningDays => format!("> {max_days} days"),
+        LoadWarningKind::NoRestDay => "no rest".into(),
     }
 }
 
@@ -379,7 +380,7 @@ where
         for (i, kind) in kinds.iter().rev().enumerate() {
             chart
                 .draw_series([Text::new(
-                    short(*kind),
+                    short(*kind, input.config.max_running_days_per_week),
                     (*k as f64 + 0.02, top + line_h * (0.4 + i as f64)),
                     font.clone().pos(plotters::style::text_anchor::Pos::new(
                         plotters::style::text_anchor::HPos::Left,
@@ -698,6 +699,12 @@ mod tests {
             .history_svg(&HistoryChart::Trend("trunk_rotation_deg".into()), &input)
             .unwrap();
         assert!(trunk.contains("no dated run has a value"));
+    }
+
+    #[test]
+    fn the_running_days_mark_follows_the_settings() {
+        assert_eq!(short(LoadWarningKind::RunningDays, 5), "> 5 days");
+        assert_eq!(short(LoadWarningKind::RunningDays, 3), "> 3 days");
     }
 
     #[test]
