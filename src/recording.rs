@@ -330,6 +330,42 @@ impl Axes3 {
     }
 }
 
+/// Three-axis samples read by index, as `f64` vectors: a sensor's [`Axes3`] (stored as
+/// `f32`) or a slice of vectors, so that a stage can read a stream without copying it.
+pub trait Vectors: Sync {
+    /// Number of samples.
+    fn len(&self) -> usize;
+    /// True when there are no samples.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Sample `i`.
+    ///
+    /// # Panics
+    /// When `i` is out of range.
+    fn at(&self, i: usize) -> Vector3<f64>;
+}
+
+impl Vectors for Axes3 {
+    fn len(&self) -> usize {
+        Axes3::len(self)
+    }
+    #[inline]
+    fn at(&self, i: usize) -> Vector3<f64> {
+        Axes3::at(self, i)
+    }
+}
+
+impl Vectors for [Vector3<f64>] {
+    fn len(&self) -> usize {
+        <[Vector3<f64>]>::len(self)
+    }
+    #[inline]
+    fn at(&self, i: usize) -> Vector3<f64> {
+        self[i]
+    }
+}
+
 /// One sensor worn at one placement.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stream {

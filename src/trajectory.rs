@@ -32,7 +32,7 @@ use crate::bouts::Activity;
 use crate::events::StreamContacts;
 use crate::metrics::StrikePattern;
 use crate::orientation::level;
-use crate::recording::{Placement, Recording, Segment, Side};
+use crate::recording::{Axes3, Placement, Recording, Segment, Side, Vectors};
 use nalgebra::{Matrix3, SymmetricEigen, UnitQuaternion, Vector3};
 use rayon::prelude::*;
 
@@ -128,9 +128,7 @@ impl TrajectoryConfig {
             .filter_map(|sc| {
                 let stream = recording.stream(sc.placement)?;
                 let gyr = stream.gyr_radps.as_ref()?;
-                let acc: Vec<Vector3<f64>> = stream.acc_mps2.iter().collect();
-                let gyr: Vec<Vector3<f64>> = gyr.iter().collect();
-                Some((sc.placement, self.foot(recording, sc, &acc, &gyr)))
+                Some((sc.placement, self.foot(recording, sc, &stream.acc_mps2, gyr)))
             })
             .collect();
         let mut out = Trajectory::default();
@@ -147,8 +145,8 @@ impl TrajectoryConfig {
         &self,
         recording: &Recording,
         sc: &StreamContacts,
-        acc: &[Vector3<f64>],
-        gyr: &[Vector3<f64>],
+        acc: &Axes3,
+        gyr: &Axes3,
     ) -> Vec<FootStride> {
         let rate = recording.rate_hz;
         let dt = 1.0 / rate;
@@ -178,7 +176,7 @@ impl TrajectoryConfig {
             .collect();
         let integral = |axis: &Vector3<f64>, a: usize, b: usize| -> f64 {
             (a..b)
-                .map(|i| 0.5 * (gyr[i] + gyr[i + 1]).dot(axis) * dt)
+                .map(|i| 0.5 * (gyr.at(i) + gyr.at(i + 1)).dot(axis) * dt)
                 .sum()
         };
         // sign: toes turn down from flat stance to toe-off
@@ -245,18 +243,18 @@ impl TrajectoryConfig {
 /// (an onset early in a sample interval is then placed up to half a sample late).
 /// The foot turns fast at contact (up to ~900°/s for a 25° heel strike), so each ms of
 /// contact timing is ~1° of strike angle.
-fn impact_onset(acc: &[Vector3<f64>], ic: usize) -> Option<(usize, f64)> {
+fn impact_onset<V: Vectors + ?Sized>(acc: &V, ic: usize) -> Option<(usize, f64)> {
     let lo = ic.checked_sub(4)?;
     let hi = (ic + 6).min(acc.len().checked_sub(2)?);
     if hi <= lo + 3 {
         return None;
     }
-    let second = |j: usize| (acc[j] - 2.0 * acc[j - 1] + acc[j - 2]).norm();
+    let second = |j: usize| (acc.at(j) - 2.0 * acc.at(j - 1) + acc.at(j - 2)).norm();
     let peak = (lo + 2..=hi).map(second).fold(0.0, f64::max);
     let j = (lo + 2..=hi).find(|&j| second(j) > peak / 3.0)?;
-    let slope = acc[j - 1] - acc[j - 2];
-    let e1 = (acc[j] - (acc[j - 1] + slope)).norm();
-    let e2 = (acc[j + 1] - (acc[j - 1] + 2.0 * slope)).norm();
+    let slope = acc.at(j - 1) - acc.at(j - 2);
+    let e1 = (acc.at(j) - (acc.at(j - 1) + slope)).norm();
+    let e2 = (acc.at(j + 1) - (acc.at(j - 1) + 2.0 * slope)).norm();
     let r = (e1 / e2).sqrt();
     let f = if e2 > e1 {
         (r / (1.0 - r)).min(1.0)
@@ -267,7 +265,7 @@ fn impact_onset(acc: &[Vector3<f64>], ic: usize) -> Option<(usize, f64)> {
 }
 
 /// The principal axis (largest variance) of a set of vectors; `x` when empty.
-fn principal_axis(v: &[Vector3<f64>]) -> Vector3<f64> {
+fn principal_axis(v: &Axes3) -> Vector3<f64> {
     if v.is_empty() {
         return Vector3::x();
     }
@@ -303,9 +301,9 @@ fn moving_mean(x: &[f64], w: usize) -> Vec<f64> {
 ///
 /// # Panics
 /// When `b` is past the end of `acc` or `gyr`.
-pub fn strapdown(
-    acc: &[Vector3<f64>],
-    gyr: &[Vector3<f64>],
+pub fn strapdown<V: Vectors + ?Sized>(
+    acc: &V,
+    gyr: &V,
     a: usize,
     b: usize,
     rate_hz: f64,
@@ -315,17 +313,17 @@ pub fn strapdown(
     }
     let dt = 1.0 / rate_hz;
     let rest = (a.saturating_sub(2)..(a + 3).min(acc.len()))
-        .map(|i| acc[i])
+        .map(|i| acc.at(i))
         .fold(Vector3::zeros(), |s, x| s + x);
     let g = rest.norm() / (a + 3).min(acc.len()).saturating_sub(a.saturating_sub(2)) as f64;
     let mut q: UnitQuaternion<f64> = level(&rest);
     let gravity = Vector3::new(0.0, 0.0, g);
     let mut world = Vec::with_capacity(b - a + 1);
-    world.push(q * acc[a] - gravity);
+    world.push(q * acc.at(a) - gravity);
     for i in a..b {
-        let w = 0.5 * (gyr[i] + gyr[i + 1]);
+        let w = 0.5 * (gyr.at(i) + gyr.at(i + 1));
         q *= UnitQuaternion::from_scaled_axis(w * dt);
-        world.push(q * acc[i + 1] - gravity);
+        world.push(q * acc.at(i + 1) - gravity);
     }
     let m = world.len();
     let mut vel = vec![Vector3::zeros(); m];
@@ -354,7 +352,7 @@ mod tests {
     fn strapdown_of_a_still_sensor_goes_nowhere() {
         let acc = vec![Vector3::new(0.3, -0.2, G); 200];
         let gyr = vec![Vector3::zeros(); 200];
-        let d = strapdown(&acc, &gyr, 10, 190, 100.0);
+        let d = strapdown(&acc[..], &gyr[..], 10, 190, 100.0);
         assert!(d.norm() < 1e-9, "{d}");
     }
 
@@ -378,7 +376,7 @@ mod tests {
             })
             .collect();
         let gyr = vec![Vector3::zeros(); n];
-        let d = strapdown(&acc, &gyr, 0, n - 1, rate);
+        let d = strapdown(&acc[..], &gyr[..], 0, n - 1, rate);
         assert!((d.x - 0.5).abs() < 0.01, "{d}");
         assert!(d.y.abs() < 1e-9 && d.z.abs() < 1e-6, "{d}");
     }
@@ -399,7 +397,7 @@ mod tests {
                     Vector3::new(-5.0 + 0.1 * t, 0.0, 2.0 + extra)
                 })
                 .collect();
-            let (j, f) = impact_onset(&acc, 22).unwrap();
+            let (j, f) = impact_onset(&acc[..], 22).unwrap();
             let found = j as f64 - f;
             assert!((found - onset).abs() < tolerance, "{onset}: {j} − {f}");
         }
