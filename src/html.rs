@@ -100,7 +100,11 @@ pub fn page(report: &Report, charts: &[(ChartKind, String)]) -> String {
         input.duration_s / 60.0,
         input.rate_hz,
         running_s / 60.0,
-        if input.source.is_some() { "from" } else { "sensors" },
+        if input.source.is_some() {
+            "from"
+        } else {
+            "sensors"
+        },
         escape(&sensors)
     );
 

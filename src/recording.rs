@@ -366,6 +366,28 @@ impl Vectors for [Vector3<f64>] {
     }
 }
 
+/// Samples `start..start + len` of some [`Vectors`], read in place.
+#[derive(Debug, Clone, Copy)]
+pub struct Window<'a, V: ?Sized> {
+    /// The samples.
+    pub of: &'a V,
+    /// First sample.
+    pub start: usize,
+    /// Number of samples.
+    pub len: usize,
+}
+
+impl<V: Vectors + ?Sized> Vectors for Window<'_, V> {
+    fn len(&self) -> usize {
+        self.len
+    }
+    #[inline]
+    fn at(&self, i: usize) -> Vector3<f64> {
+        assert!(i < self.len, "sample {i} of a window of {}", self.len);
+        self.of.at(self.start + i)
+    }
+}
+
 /// One sensor worn at one placement.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stream {

@@ -128,7 +128,10 @@ impl TrajectoryConfig {
             .filter_map(|sc| {
                 let stream = recording.stream(sc.placement)?;
                 let gyr = stream.gyr_radps.as_ref()?;
-                Some((sc.placement, self.foot(recording, sc, &stream.acc_mps2, gyr)))
+                Some((
+                    sc.placement,
+                    self.foot(recording, sc, &stream.acc_mps2, gyr),
+                ))
             })
             .collect();
         let mut out = Trajectory::default();

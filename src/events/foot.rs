@@ -29,6 +29,7 @@
 use super::EventConfig;
 use crate::dsp::Butterworth;
 use crate::error::Result;
+use crate::recording::{Vectors, Window};
 use nalgebra::{Matrix3, SymmetricEigen, Vector3};
 
 /// Low-pass cutoff of the gyroscope energy that marks the stance, Hz.
@@ -41,20 +42,20 @@ const TO_WINDOW_S: (f64, f64) = (0.01, 0.04);
 /// The sagittal angular velocity of `gyr_radps`, rad/s, positive in mid-swing (see the
 /// module header), low-passed by `lp_cutoff_hz`.
 pub(super) fn sagittal_radps(
-    gyr_radps: &[Vector3<f64>],
+    gyr_radps: &(impl Vectors + ?Sized),
     rate: f64,
     stride_s: f64,
     lp_cutoff_hz: f64,
 ) -> Result<Vec<f64>> {
     let n = gyr_radps.len().max(1) as f64;
-    let mean = gyr_radps.iter().fold(Vector3::zeros(), |s, v| s + v) / n;
-    let cov = gyr_radps.iter().fold(Matrix3::zeros(), |c, v| {
+    let mean = samples(gyr_radps).fold(Vector3::zeros(), |s, v| s + v) / n;
+    let cov = samples(gyr_radps).fold(Matrix3::zeros(), |c, v| {
         let d = v - mean;
         c + d * d.transpose()
     });
     let eig = SymmetricEigen::new(cov);
     let axis = eig.eigenvectors.column(eig.eigenvalues.imax()).into_owned();
-    let raw: Vec<f64> = gyr_radps.iter().map(|v| v.dot(&axis)).collect();
+    let raw: Vec<f64> = samples(gyr_radps).map(|v| v.dot(&axis)).collect();
     let mut omega = Butterworth::low_pass(2, lp_cutoff_hz.min(0.45 * rate), rate)?.filtfilt(&raw);
     let stances = stances(gyr_radps, rate, stride_s)?;
     let mut abs: Vec<f64> = omega.iter().map(|w| w.abs()).collect();
@@ -78,8 +79,8 @@ pub(super) fn sagittal_radps(
 
 /// One stance per stride: minima of the low-passed gyroscope energy, stride by stride
 /// (see [`quietest_per_stride`]).
-fn stances(gyr_radps: &[Vector3<f64>], rate: f64, stride_s: f64) -> Result<Vec<usize>> {
-    let energy: Vec<f64> = gyr_radps.iter().map(|v| v.norm_squared()).collect();
+fn stances(gyr_radps: &(impl Vectors + ?Sized), rate: f64, stride_s: f64) -> Result<Vec<usize>> {
+    let energy: Vec<f64> = samples(gyr_radps).map(|v| v.norm_squared()).collect();
     let e = Butterworth::low_pass(2, ENERGY_CUTOFF_HZ.min(0.45 * rate), rate)?.filtfilt(&energy);
     Ok(quietest_per_stride(&e, stride_s * rate))
 }
@@ -152,6 +153,11 @@ pub(super) fn onset_sample(i: usize) -> f64 {
     i as f64 + 0.5
 }
 
+/// Every sample of `v`, in order.
+fn samples(v: &(impl Vectors + ?Sized)) -> impl Iterator<Item = Vector3<f64>> + '_ {
+    (0..v.len()).map(|i| v.at(i))
+}
+
 fn arg_by(lo: usize, hi: usize, f: impl Fn(usize) -> f64) -> Option<usize> {
     (lo..hi).min_by(|&a, &b| f(a).total_cmp(&f(b)))
 }
@@ -163,7 +169,7 @@ impl EventConfig {
     pub(super) fn foot_gyro_contacts(
         &self,
         acc_g: &[f64],
-        gyr_radps: &[Vector3<f64>],
+        gyr_radps: &(impl Vectors + ?Sized),
         rate: f64,
         stride_s: f64,
     ) -> Result<Vec<(f64, Option<f64>)>> {
@@ -171,7 +177,12 @@ impl EventConfig {
         if n < 8 {
             return Ok(Vec::new());
         }
-        let omega = sagittal_radps(&gyr_radps[..n], rate, stride_s, self.signal_cutoff_hz)?;
+        let gyr_radps = Window {
+            of: gyr_radps,
+            start: 0,
+            len: n,
+        };
+        let omega = sagittal_radps(&gyr_radps, rate, stride_s, self.signal_cutoff_hz)?;
         let slope: Vec<f64> = (0..n)
             .map(|i| omega[(i + 1).min(n - 1)] - omega[i.saturating_sub(1)])
             .collect();
@@ -179,7 +190,7 @@ impl EventConfig {
         let at = |f: f64| (f * s) as usize;
         let secs = |x: f64| (x * rate).round() as usize;
         let mut out = Vec::new();
-        for q in stances(&gyr_radps[..n], rate, stride_s)? {
+        for q in stances(&gyr_radps, rate, stride_s)? {
             // IC: between the previous mid-swing peak and this stance
             let ic = (q >= at(0.8)).then(|| {
                 let peak = arg_by(q - at(0.8), q - at(0.2), |i| -omega[i])?;
@@ -280,7 +291,7 @@ mod tests {
                 Vector3::new(0.01 * w, -w, 0.0)
             })
             .collect();
-        let omega = sagittal_radps(&gyr, rate, stride_s, 20.0).unwrap();
+        let omega = sagittal_radps(&gyr[..], rate, stride_s, 20.0).unwrap();
         // mid-swing (0.5 of the stride) positive, push-off (0.275) negative
         let i = (3.0 * stride_s * rate) as usize;
         assert!(omega[i + (0.5 * rate) as usize] > 4.0);

@@ -31,7 +31,9 @@ use crate::bouts::{Activity, Bout};
 use crate::dsp::Butterworth;
 use crate::dsp::peaks::find_peaks;
 use crate::error::Result;
-use crate::recording::{Placement, Recording, STANDARD_GRAVITY_MPS2, Segment, Side, Stream};
+use crate::recording::{
+    Placement, Recording, STANDARD_GRAVITY_MPS2, Segment, Side, Stream, Window,
+};
 use nalgebra::{Matrix3, SymmetricEigen, Vector3};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -183,12 +185,17 @@ impl EventConfig {
                     self.trunk_contacts(&signal[i0..i1], rate, period, step_hz)?
                 }
                 Segment::Foot if stream.gyr_radps.is_some() => {
-                    let gyr = stream
-                        .gyr_radps
-                        .as_ref()
-                        .map(|g| (i0..i1.min(g.len())).map(|i| g.at(i)).collect::<Vec<_>>());
-                    let gyr = gyr.unwrap_or_default();
-                    self.foot_gyro_contacts(&al.norm_g[i0..i1], &gyr, rate, period)?
+                    let gyr = stream.gyr_radps.as_ref().map(|g| Window {
+                        of: g,
+                        start: i0,
+                        len: i1.min(g.len()).saturating_sub(i0),
+                    });
+                    match gyr {
+                        Some(gyr) => {
+                            self.foot_gyro_contacts(&al.norm_g[i0..i1], &gyr, rate, period)?
+                        }
+                        None => Vec::new(),
+                    }
                 }
                 Segment::Foot | Segment::Shank => {
                     let acc_g: Vec<Vector3<f64>> = (i0..i1)
