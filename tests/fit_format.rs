@@ -186,7 +186,10 @@ fn text_report_names_the_watch_as_the_source() {
         .find(|l| l.contains("min recorded at"))
         .unwrap_or_default();
     assert!(meta.contains("from: watch running dynamics (FIT"), "{meta}");
-    assert!(!meta.contains("axes") && !meta.contains("sensors"), "{meta}");
+    assert!(
+        !meta.contains("axes") && !meta.contains("sensors"),
+        "{meta}"
+    );
 }
 
 /// Exit 2, one line on stderr that names the file and contains `want`; the file unchanged.

@@ -573,7 +573,7 @@ fn parse(bytes: &[u8], source: &str) -> Result<Table> {
         )
         .into());
     }
-    let values = |name: &str| -> Result<Vec<f64>> {
+    let decode = |name: &str| -> Result<Vec<f64>> {
         let col = df.column(name).map_err(|e| bad(source, e.to_string()))?;
         let cast = col
             .as_materialized_series()
@@ -602,6 +602,20 @@ fn parse(bytes: &[u8], source: &str) -> Result<Table> {
             }
         }
         Ok(out)
+    };
+    // polars can panic turning a damaged column into values (a column whose footer type
+    // it cannot build from its scalar, found by fuzzing): that is the file's fault too
+    let values = |name: &str| -> Result<Vec<f64>> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decode(name))).unwrap_or_else(
+            |_| {
+                Err(InputError::new(
+                    source,
+                    Problem::Parquet("the Parquet decoder could not read this column".into()),
+                )
+                .in_column(name)
+                .into())
+            },
+        )
     };
     let mut table = Table {
         source: source.to_string(),
