@@ -217,6 +217,14 @@ pub enum Problem {
     /// An empty cell.
     #[error("empty cell (expected a number)")]
     Missing,
+    /// A column with another number of values than the time column (a damaged file).
+    #[error("{found} values where the time column has {expected} (damaged?)")]
+    ColumnLength {
+        /// Values in the column.
+        found: usize,
+        /// Values in the time column.
+        expected: usize,
+    },
     /// Time does not increase.
     #[error(
         "time {this_s} s does not increase after {prev_s} s on the line before (expected strictly increasing seconds)"

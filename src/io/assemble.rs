@@ -95,6 +95,7 @@ pub fn assemble(mut table: Table, options: &ReadOptions) -> Result<Recording> {
         })
         .into());
     }
+    check_lengths(&table)?;
     check_finite(&table)?;
     let mut warnings = Vec::new();
     drop_duplicate_times(&mut table, &mut warnings)?;
@@ -186,6 +187,24 @@ pub fn assemble(mut table: Table, options: &ReadOptions) -> Result<Recording> {
         units,
         warnings,
     })
+}
+
+/// Every column has a value for every time (a reader of a damaged file can hand over
+/// columns of other lengths).
+fn check_lengths(table: &Table) -> Result<()> {
+    let expected = table.time_s.len();
+    match table.columns.iter().find(|c| c.values.len() != expected) {
+        Some(c) => Err(InputError::new(
+            &table.source,
+            Problem::ColumnLength {
+                found: c.values.len(),
+                expected,
+            },
+        )
+        .in_column(c.name())
+        .into()),
+        None => Ok(()),
+    }
 }
 
 fn check_finite(table: &Table) -> Result<()> {
@@ -705,6 +724,16 @@ mod tests {
         assert!(r.warnings.iter().any(|w| w.code == "resampled"));
         assert_eq!(r.len(), n - 1);
         assert_eq!(r.units.acc, AccUnit::G);
+    }
+
+    #[test]
+    fn a_column_shorter_than_the_time_is_named() {
+        let mut t = table(regular(300, 100.0), vec![1.0; 300]);
+        t.columns[1].values.truncate(22);
+        let e = assemble(t, &ReadOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("22 values where the time column has 300"), "{e}");
     }
 
     #[test]
