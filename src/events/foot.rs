@@ -23,6 +23,8 @@
 //!   (Falbriard's feature), refined to the start of the steepest rise of the acceleration
 //!   magnitude within −10/+40 ms of it (the foot leaving the ground; in the simulator and
 //!   on gaitmap's walking data the magnitude has a sharp minimum there).
+//! - Both onsets are the last quiet sample before the rise; the event lies between it and
+//!   the next sample, so it is placed half a sample after it ([`onset_sample`]).
 //!
 //! Times are seconds from the start of the given slice; acceleration magnitude in g.
 

@@ -280,7 +280,8 @@ impl EventConfig {
     /// the rhythm holds. IC is where the impact begins along the impact's own axis: the
     /// raw acceleration (`acc_g`, sensor axes, g) is projected on the main direction of
     /// the impact peaks (signed so that the impacts are positive), and IC is the last
-    /// local minimum of that projection before the impact peak.
+    /// local minimum of that projection before the impact peak, placed half a sample
+    /// after it ([`foot::onset_sample`]).
     ///
     /// Physics: the ground stops the foot at IC; the impact peak of the shank follows some
     /// 15–35 ms later, while the heel pad and shoe compress. Along the impact's axis the
