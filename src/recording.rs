@@ -344,6 +344,10 @@ pub trait Vectors: Sync {
     /// # Panics
     /// When `i` is out of range.
     fn at(&self, i: usize) -> Vector3<f64>;
+    /// Every sample, in order.
+    fn samples(&self) -> impl Iterator<Item = Vector3<f64>> + '_ {
+        (0..self.len()).map(move |i| self.at(i))
+    }
 }
 
 impl Vectors for Axes3 {

@@ -50,14 +50,14 @@ pub(super) fn sagittal_radps(
     lp_cutoff_hz: f64,
 ) -> Result<Vec<f64>> {
     let n = gyr_radps.len().max(1) as f64;
-    let mean = samples(gyr_radps).fold(Vector3::zeros(), |s, v| s + v) / n;
-    let cov = samples(gyr_radps).fold(Matrix3::zeros(), |c, v| {
+    let mean = gyr_radps.samples().fold(Vector3::zeros(), |s, v| s + v) / n;
+    let cov = gyr_radps.samples().fold(Matrix3::zeros(), |c, v| {
         let d = v - mean;
         c + d * d.transpose()
     });
     let eig = SymmetricEigen::new(cov);
     let axis = eig.eigenvectors.column(eig.eigenvalues.imax()).into_owned();
-    let raw: Vec<f64> = samples(gyr_radps).map(|v| v.dot(&axis)).collect();
+    let raw: Vec<f64> = gyr_radps.samples().map(|v| v.dot(&axis)).collect();
     let mut omega = Butterworth::low_pass(2, lp_cutoff_hz.min(0.45 * rate), rate)?.filtfilt(&raw);
     let stances = stances(gyr_radps, rate, stride_s)?;
     let mut abs: Vec<f64> = omega.iter().map(|w| w.abs()).collect();
@@ -82,7 +82,7 @@ pub(super) fn sagittal_radps(
 /// One stance per stride: minima of the low-passed gyroscope energy, stride by stride
 /// (see [`quietest_per_stride`]).
 fn stances(gyr_radps: &(impl Vectors + ?Sized), rate: f64, stride_s: f64) -> Result<Vec<usize>> {
-    let energy: Vec<f64> = samples(gyr_radps).map(|v| v.norm_squared()).collect();
+    let energy: Vec<f64> = gyr_radps.samples().map(|v| v.norm_squared()).collect();
     let e = Butterworth::low_pass(2, ENERGY_CUTOFF_HZ.min(0.45 * rate), rate)?.filtfilt(&energy);
     Ok(quietest_per_stride(&e, stride_s * rate))
 }
@@ -153,11 +153,6 @@ fn start_of_rise(acc_g: &[f64], lo: usize, hi: usize) -> Option<usize> {
 /// 2.5 ms early on average).
 pub(super) fn onset_sample(i: usize) -> f64 {
     i as f64 + 0.5
-}
-
-/// Every sample of `v`, in order.
-fn samples(v: &(impl Vectors + ?Sized)) -> impl Iterator<Item = Vector3<f64>> + '_ {
-    (0..v.len()).map(|i| v.at(i))
 }
 
 fn arg_by(lo: usize, hi: usize, f: impl Fn(usize) -> f64) -> Option<usize> {

@@ -180,30 +180,27 @@ impl EventConfig {
             } else {
                 1.0 / step_hz
             };
-            let found = match segment {
-                Segment::Pelvis | Segment::Trunk => {
+            let found = match (segment, &stream.gyr_radps) {
+                (Segment::Pelvis | Segment::Trunk, _) => {
                     self.trunk_contacts(&signal[i0..i1], rate, period, step_hz)?
                 }
-                Segment::Foot if stream.gyr_radps.is_some() => {
-                    let gyr = stream.gyr_radps.as_ref().map(|g| Window {
+                (Segment::Foot, Some(g)) => {
+                    let gyr = Window {
                         of: g,
                         start: i0,
                         len: i1.min(g.len()).saturating_sub(i0),
-                    });
-                    match gyr {
-                        Some(gyr) => {
-                            self.foot_gyro_contacts(&al.norm_g[i0..i1], &gyr, rate, period)?
-                        }
-                        None => Vec::new(),
-                    }
+                    };
+                    self.foot_gyro_contacts(&al.norm_g[i0..i1], &gyr, rate, period)?
                 }
-                Segment::Foot | Segment::Shank => {
+                (Segment::Foot | Segment::Shank, _) => {
                     let acc_g: Vec<Vector3<f64>> = (i0..i1)
                         .map(|i| stream.acc_mps2.at(i) / STANDARD_GRAVITY_MPS2)
                         .collect();
                     self.leg_contacts(&signal[i0..i1], &acc_g, rate, period)?
                 }
-                Segment::Wrist => self.wrist_contacts(&signal[i0..i1], rate, period, step_hz)?,
+                (Segment::Wrist, _) => {
+                    self.wrist_contacts(&signal[i0..i1], rate, period, step_hz)?
+                }
             };
             let side = stream.placement.side();
             let t0 = recording.time_s(i0);
