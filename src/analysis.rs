@@ -272,7 +272,7 @@ impl AnalysisConfig {
                 if trunk_borne {
                     "no flight phase found at the pelvis or trunk"
                 } else {
-                    "toe-off needs a gyroscope on the foot, or a pelvis or trunk sensor (shank and wrist toe-off are not measured by this version)"
+                    "toe-off needs a gyroscope on the foot, a running shank, or a pelvis or trunk sensor (wrist toe-off is not measured by this version)"
                 },
             );
         }

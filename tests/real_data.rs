@@ -251,7 +251,7 @@ fn pelvis_contact_and_toe_off_match_force_plate() {
 }
 
 #[test]
-fn shank_initial_contact_matches_force_plate() {
+fn shank_contact_and_toe_off_match_force_plate() {
     let Some(e) = event_errors("bach-shank") else {
         return;
     };
@@ -265,6 +265,63 @@ fn shank_initial_contact_matches_force_plate() {
         (stated - mean).abs() <= 2.0,
         "stated {stated} vs measured {mean:.1}"
     );
+    // contact time from the toe-offs of the running trials
+    let contact: Vec<f64> = e
+        .iter()
+        .map(|x| x.1.expect("shank contact time").abs())
+        .collect();
+    assert!(contact.iter().all(|&c| c < 30.0), "{contact:?}");
+    let contact = median_mid(contact);
+    eprintln!("shank: median contact-time error {contact:.1} ms");
+    assert!(contact <= 20.0, "median contact-time error {contact:.1} ms");
+}
+
+/// Each force-plate toe-off of the shank's running trials against the nearest reported
+/// one: at most one in ten without a reported toe-off within 0.2 s, the others' mean
+/// absolute error and bias within 10 ms.
+#[test]
+fn shank_toe_off_matches_force_plate() {
+    let Some(trials) = trials("bach-shank") else {
+        return;
+    };
+    for (path, truth) in &trials {
+        let (unit, frame) = options_of(truth);
+        let r = analyze(path, unit, frame);
+        if r.summary.running_s == 0.0 {
+            continue;
+        }
+        let got: Vec<f64> = r.steps.iter().filter_map(|s| s.toe_off_s).collect();
+        let err_ms: Vec<f64> = truth["toe_offs_s"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                let t = t.as_f64().unwrap();
+                let g = got
+                    .iter()
+                    .copied()
+                    .min_by(|a, b| (a - t).abs().total_cmp(&(b - t).abs()))
+                    .expect("toe-offs");
+                (g - t) * 1000.0
+            })
+            .collect();
+        let found: Vec<f64> = err_ms.iter().copied().filter(|e| e.abs() < 200.0).collect();
+        let n = found.len() as f64;
+        let bias = found.iter().sum::<f64>() / n;
+        let mae = found.iter().map(|e| e.abs()).sum::<f64>() / n;
+        let within = found.iter().filter(|e| e.abs() <= 20.0).count();
+        eprintln!(
+            "{}: TO MAE {mae:.1} ms, bias {bias:+.1} ms; {} of {} toe-offs found, {within} within 20 ms",
+            path.display(),
+            found.len(),
+            err_ms.len()
+        );
+        assert!(found.len() * 10 >= err_ms.len() * 9, "{err_ms:?}");
+        assert!(
+            mae <= 10.0 && bias.abs() <= 10.0,
+            "TO MAE {mae:.1}, bias {bias:.1}"
+        );
+    }
 }
 
 /// The 25-minute outdoor run (hip and shoe accelerometers, no gyroscope): per-segment

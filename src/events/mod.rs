@@ -16,8 +16,10 @@
 //! - **Foot without a gyroscope, shank** (acceleration, g, sensor axes): one impact per
 //!   stride, followed stride by stride at the bout's rhythm; IC is the start of the
 //!   impact's rise along the impact's own axis (the main direction of the impact peaks),
-//!   on the raw signal. No TO: the gyroscope-free shank shows no feature at toe-off that
-//!   held up on force-plate data. One sensor sees every other step.
+//!   on the raw signal. A running shank's TO is the moment its specific force turns
+//!   away from the leg's axis fastest, once the ground's push along the leg is gone
+//!   ([`shank_toe_offs`]); a foot without a gyroscope, or a walking shank, gets no TO.
+//!   One sensor sees every other step.
 //! - **Wrist**: one bump of the magnitude per step; IC at the bump, approximate.
 //!
 //! Physiological limits reject impossible events: steps closer than 0.6 of the bout's
@@ -112,6 +114,8 @@ pub struct EventConfig {
     pub to_bend_g_per_s2: f64,
     /// ... searched this long before the fall through `contact_g`, s.
     pub to_bend_window_s: f64,
+    /// Shank toe-off: low-pass cutoff of the acceleration whose direction is followed, Hz.
+    pub shank_to_cutoff_hz: f64,
 }
 
 impl Default for EventConfig {
@@ -124,6 +128,7 @@ impl Default for EventConfig {
             foot_ic_after_s: 0.05,
             to_bend_g_per_s2: 1000.0,
             to_bend_window_s: 0.04,
+            shank_to_cutoff_hz: 25.0,
         }
     }
 }
@@ -196,7 +201,8 @@ impl EventConfig {
                     let acc_g: Vec<Vector3<f64>> = (i0..i1)
                         .map(|i| stream.acc_mps2.at(i) / STANDARD_GRAVITY_MPS2)
                         .collect();
-                    self.leg_contacts(&signal[i0..i1], &acc_g, rate, period)?
+                    let toe_off = segment == Segment::Shank && bout.activity == Activity::Running;
+                    self.leg_contacts(&signal[i0..i1], &acc_g, rate, period, toe_off)?
                 }
                 (Segment::Wrist, _) => {
                     self.wrist_contacts(&signal[i0..i1], rate, period, step_hz)?
@@ -286,12 +292,16 @@ impl EventConfig {
     /// is the last minimum before the peak. The magnitude mixes in the other axes (the
     /// swing's centripetal acceleration) and smears that turn, and a low-pass filter moves
     /// it, so the raw projection is used.
+    ///
+    /// With `toe_off` (a running shank) each contact also gets its toe-off
+    /// ([`shank_toe_offs`]).
     fn leg_contacts(
         &self,
         acc_lp_g: &[f64],
         acc_g: &[Vector3<f64>],
         rate: f64,
         stride_s: f64,
+        toe_off: bool,
     ) -> Result<Vec<(f64, Option<f64>)>> {
         let n = acc_lp_g.len().min(acc_g.len());
         let impacts = stride_walk(&acc_lp_g[..n], stride_s * rate);
@@ -319,7 +329,7 @@ impl EventConfig {
             }
             None => (acc_g[..n].iter().map(|a| a.norm()).collect(), peaks),
         };
-        Ok(peaks
+        let ics: Vec<f64> = peaks
             .into_iter()
             .map(|p| {
                 let from = p - back;
@@ -327,8 +337,19 @@ impl EventConfig {
                     .rev()
                     .find(|&i| along[i] <= along[i - 1] && along[i] <= along[i + 1])
                     .unwrap_or(from);
-                (foot::onset_sample(start) / rate, None)
+                foot::onset_sample(start)
             })
+            .collect();
+        let tos = if toe_off {
+            let lp = Butterworth::low_pass(2, self.shank_to_cutoff_hz.min(0.45 * rate), rate)?;
+            shank_toe_offs(&acc_g[..n], &ics, stride_s * rate, rate, &lp)
+        } else {
+            vec![None; ics.len()]
+        };
+        Ok(ics
+            .into_iter()
+            .zip(tos)
+            .map(|(ic, to)| (ic / rate, to.map(|t| t / rate)))
             .collect())
     }
 
@@ -347,6 +368,60 @@ impl EventConfig {
             .map(|p| (p as f64 / rate, None))
             .collect())
     }
+}
+
+/// Toe-off of each running shank contact (`ics`, samples), in samples; `None` where the
+/// stride shows no clear toe-off. `stride` in samples, `lp` the low-pass applied to each
+/// axis of `acc_g` (sensor axes, g) first.
+///
+/// Physics: in stance the ground pushes the leg along its length, so the shank's specific
+/// force keeps near its mean direction over the stride (the leg's axis). When the foot
+/// leaves the ground that push is gone and the swing takes over: the direction turns
+/// away from the mean fastest just then, and on until it is furthest from it some 20 ms
+/// later, as the knee flexes. So the peak of the angle from the mean direction in
+/// 0.2–0.6 strides after IC is found, and TO is the steepest rise of that angle nearest
+/// before it (the last local maximum of its rate within 0.1 s; none, no TO), placed
+/// between its two samples. Angles are free of how the sensor is mounted.
+fn shank_toe_offs(
+    acc_g: &[Vector3<f64>],
+    ics: &[f64],
+    stride: f64,
+    rate: f64,
+    lp: &Butterworth,
+) -> Vec<Option<f64>> {
+    let n = acc_g.len();
+    let axis = |k: usize| lp.filtfilt(&acc_g.iter().map(|a| a[k]).collect::<Vec<f64>>());
+    let (x, y, z) = (axis(0), axis(1), axis(2));
+    let sum = (0..n).fold(Vector3::zeros(), |m, i| m + Vector3::new(x[i], y[i], z[i]));
+    let Some(mean) = sum.try_normalize(1e-12) else {
+        return vec![None; ics.len()];
+    };
+    let angle: Vec<f64> = (0..n)
+        .map(|i| {
+            let v = Vector3::new(x[i], y[i], z[i]);
+            v.cross(&mean).norm().atan2(v.dot(&mean))
+        })
+        .collect();
+    let rise = |j: usize| angle[j + 1] - angle[j];
+    let back = (0.1 * rate).ceil() as usize;
+    ics.iter()
+        .enumerate()
+        .map(|(k, &ic)| {
+            let next = ics.get(k + 1).copied().unwrap_or(f64::INFINITY);
+            let lo = (ic + 0.2 * stride).ceil() as usize;
+            let hi = ((ic + 0.6 * stride).min(next).floor() as usize).min(n);
+            let peak = (lo..hi).max_by(|&a, &b| angle[a].total_cmp(&angle[b]))?;
+            // a peak on the window's edge is not the swing's turn
+            if peak == lo || peak + 1 == hi {
+                return None;
+            }
+            let j = (peak.saturating_sub(back).max(1)..peak)
+                .rev()
+                .find(|&j| rise(j) >= rise(j - 1) && rise(j) > rise(j + 1))?;
+            let to = j as f64 + 0.5;
+            (to > ic).then_some(to)
+        })
+        .collect()
 }
 
 /// The main direction of the acceleration at the impact peaks `peaks` (unit vector,
@@ -545,7 +620,7 @@ mod tests {
             .unwrap()
             .filtfilt(&norm);
         let c = EventConfig::default()
-            .leg_contacts(&lp, &acc, rate, stride_s)
+            .leg_contacts(&lp, &acc, rate, stride_s, false)
             .unwrap();
         assert!(c.len() >= 7, "{c:?}");
         for (ic, to) in c {
@@ -554,6 +629,49 @@ mod tests {
             assert!(err.abs() < 0.5 / rate + 1e-9, "IC {ic}: {err}");
             assert!(to.is_none());
         }
+    }
+
+    /// A running shank at 200 Hz, mounted at an arbitrary angle: in stance the ground's
+    /// push keeps its specific force along the leg; from toe-off it turns 110° away in
+    /// the sagittal plane (fastest at toe-off, a smooth step 8 ms wide), then back over
+    /// the swing.
+    #[test]
+    fn shank_toe_off_is_where_the_force_turns_from_the_leg_fastest() {
+        let (rate, stride_s, contact_s) = (200.0, 0.72, 0.26);
+        let mount = nalgebra::Rotation3::from_euler_angles(0.7, -0.4, 1.9);
+        let (leg, ahead) = (Vector3::z(), Vector3::x());
+        let acc: Vec<Vector3<f64>> = (0..(rate * stride_s * 8.0) as usize)
+            .map(|i| {
+                let t = (i as f64 / rate) % stride_s;
+                let (dt, tau) = (t - contact_s, 0.008);
+                let turn = 110f64.to_radians() / (1.0 + (-dt / tau).exp())
+                    * (-(dt - 0.02).max(0.0) / 0.1).exp();
+                let size = if t < contact_s {
+                    1.0 + 1.5 * (std::f64::consts::PI * t / contact_s).sin()
+                } else {
+                    1.2
+                };
+                mount * ((leg * turn.cos() + ahead * turn.sin()) * size)
+            })
+            .collect();
+        let ics: Vec<f64> = (0..8).map(|k| k as f64 * stride_s * rate).collect();
+        let lp = Butterworth::low_pass(2, 25.0, rate).unwrap();
+        let tos = shank_toe_offs(&acc, &ics, stride_s * rate, rate, &lp);
+        assert_eq!(tos.len(), 8);
+        assert!(tos.iter().filter(|t| t.is_some()).count() >= 7, "{tos:?}");
+        for (k, to) in tos.iter().enumerate() {
+            if let Some(to) = to {
+                let err_s = to / rate - (k as f64 * stride_s + contact_s);
+                assert!(err_s.abs() <= 0.003, "stride {k}: {err_s} s");
+            }
+        }
+        // a stride without the turn (the force stays on the leg) has no toe-off
+        let still: Vec<Vector3<f64>> = acc.iter().map(|_| mount * leg).collect();
+        assert!(
+            shank_toe_offs(&still, &ics, stride_s * rate, rate, &lp)
+                .iter()
+                .all(Option::is_none)
+        );
     }
 
     #[test]
