@@ -208,8 +208,9 @@ fn gaitmap_walk_initial_contacts_match_gaitmaps_own() {
     let missed = ic.iter().filter(|e| e.abs() > 0.1).count();
     let ic: Vec<f64> = ic.into_iter().filter(|e| e.abs() <= 0.1).collect();
     let to: Vec<f64> = to.into_iter().filter(|e| e.abs() <= 0.1).collect();
+    let within_20_ms = ic.iter().filter(|e| e.abs() <= 0.020).count();
     eprintln!(
-        "gaitmap walk: IC MAE {:.1} ms bias {:+.1} ms ({} matched, {missed} missed); TO vs tc MAE {:.1} ms bias {:+.1} ms",
+        "gaitmap walk: IC MAE {:.1} ms bias {:+.1} ms ({} matched, {within_20_ms} within 20 ms, {missed} missed); TO vs tc MAE {:.1} ms bias {:+.1} ms",
         mae_ms(&ic),
         bias_ms(&ic),
         ic.len(),

@@ -17,8 +17,10 @@
 //!   maxima of `ω` 0.2–0.8 strides before and after it.
 //! - **IC**: Rampp's candidate, the minimum of `ω` between its steepest descent after the
 //!   mid-swing peak and the steepest ascent that follows; then the impact: IC is the start
-//!   (last local minimum) of the steepest rise of the acceleration magnitude within
-//!   `foot_ic_before_s`/`foot_ic_after_s` of the candidate.
+//!   (last local minimum) of the first rise of the acceleration magnitude at least half
+//!   as steep as the steepest within `foot_ic_before_s`/`foot_ic_after_s` of the
+//!   candidate. A walking heel often lands in two rises (first contact, then the loading
+//!   behind it); the first is the contact.
 //! - **TO**: the push-off minimum of `ω` between the stance and the next mid-swing peak
 //!   (Falbriard's feature), refined to the start of the steepest rise of the acceleration
 //!   magnitude within −10/+40 ms of it (the foot leaving the ground; in the simulator and
@@ -38,6 +40,9 @@ use nalgebra::{Matrix3, SymmetricEigen, Vector3};
 const ENERGY_CUTOFF_HZ: f64 = 10.0;
 /// A rotation is strong above this share of the 98th percentile of `|ω|`.
 const STRONG_SHARE: f64 = 0.25;
+/// IC is the first rise of the acceleration magnitude at least this share as steep as the
+/// landing's steepest.
+const IC_RISE_SHARE: f64 = 0.5;
 /// TO refinement window around the `ω` minimum, s (before, after).
 const TO_WINDOW_S: (f64, f64) = (0.01, 0.04);
 
@@ -135,11 +140,19 @@ fn quietest_per_stride(energy: &[f64], stride: f64) -> Vec<usize> {
     out
 }
 
-/// Start of the steepest rise of `acc_g` within `lo..hi`: the last local minimum before it.
-fn start_of_rise(acc_g: &[f64], lo: usize, hi: usize) -> Option<usize> {
+/// Start of the first rise of `acc_g` within `lo..hi` at least `share` as steep as the
+/// steepest one (1: the steepest itself): the last local minimum before it.
+fn start_of_rise(acc_g: &[f64], lo: usize, hi: usize, share: f64) -> Option<usize> {
     let lo = lo.max(1);
-    let j = (lo..hi.min(acc_g.len()))
-        .max_by(|&a, &b| (acc_g[a] - acc_g[a - 1]).total_cmp(&(acc_g[b] - acc_g[b - 1])))?;
+    let hi = hi.min(acc_g.len());
+    let rise = |i: usize| acc_g[i] - acc_g[i - 1];
+    let steepest = (lo..hi).map(rise).max_by(f64::total_cmp)?;
+    let level = if steepest > 0.0 {
+        share * steepest
+    } else {
+        steepest
+    };
+    let j = (lo..hi).find(|&i| rise(i) >= level)?;
     let mut s = j - 1;
     while s > lo && acc_g[s - 1] <= acc_g[s] {
         s -= 1;
@@ -196,7 +209,7 @@ impl EventConfig {
                 let cand = arg_by(descent, ascent + 1, |i| omega[i])?;
                 let lo = cand.saturating_sub(secs(self.foot_ic_before_s)).max(peak);
                 let hi = (cand + secs(self.foot_ic_after_s)).min(q);
-                start_of_rise(acc_g, lo, hi)
+                start_of_rise(acc_g, lo, hi, IC_RISE_SHARE)
             });
             let Some(Some(ic)) = ic else { continue };
             // TO: the push-off minimum before the next mid-swing peak
@@ -206,7 +219,7 @@ impl EventConfig {
                     let cand = arg_by(q, peak, |i| omega[i])?;
                     let lo = cand.saturating_sub(secs(TO_WINDOW_S.0)).max(q);
                     let hi = (cand + secs(TO_WINDOW_S.1)).min(peak);
-                    start_of_rise(acc_g, lo, hi)
+                    start_of_rise(acc_g, lo, hi, 1.0)
                         .map(onset_sample)
                         .or(Some(cand as f64))
                 })
@@ -225,7 +238,19 @@ mod tests {
     #[test]
     fn start_of_rise_is_the_last_minimum_before_the_steepest_rise() {
         let acc = [1.0, 1.2, 0.9, 0.8, 0.7, 0.9, 3.0, 6.0, 2.0, 1.0];
-        assert_eq!(start_of_rise(&acc, 0, acc.len()), Some(4));
+        assert_eq!(start_of_rise(&acc, 0, acc.len(), 1.0), Some(4));
+    }
+
+    /// A landing in two rises (the heel's first contact, then the loading behind it):
+    /// the first one at least half as steep as the second marks contact, a smaller one
+    /// does not.
+    #[test]
+    fn start_of_rise_takes_the_first_rise_half_as_steep_as_the_steepest() {
+        let acc = [1.0, 0.9, 0.8, 2.0, 2.4, 1.7, 1.6, 3.4, 5.5, 3.0];
+        assert_eq!(start_of_rise(&acc, 0, acc.len(), 0.5), Some(2));
+        assert_eq!(start_of_rise(&acc, 0, acc.len(), 1.0), Some(6));
+        let small = [1.0, 0.9, 0.8, 1.3, 1.4, 1.3, 1.2, 3.4, 5.5, 3.0];
+        assert_eq!(start_of_rise(&small, 0, small.len(), 0.5), Some(6));
     }
 
     #[test]

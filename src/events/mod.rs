@@ -54,14 +54,14 @@ const IMPACT_PEAK_NEAR_S: f64 = 0.03;
 /// |---|---|---|
 /// | pelvis | 5.5 | alcantara-pelvis: 8 treadmill trials, sacrum, 500 Hz, force-plate contacts |
 /// | shank | 8.3 | bach-shank: 2 treadmill runs, 142.857 Hz, force-plate contacts of that leg |
-/// | foot with a gyroscope | 22.8 | gaitmap-foot-walk: a walk, 204.8 Hz, against gaitmap's own initial contacts (a peer's definition, not a force plate; on simulated runs the method is within 3 ms) |
+/// | foot with a gyroscope | 21.3 | gaitmap-foot-walk: a walk, 204.8 Hz, against gaitmap's own initial contacts (a peer's definition, not a force plate; on simulated runs the method is within 3 ms) |
 ///
 /// Trunk, wrist and a foot without a gyroscope have no real reference yet.
 pub fn event_uncertainty_ms(placement: Placement, has_gyroscope: bool) -> Option<f64> {
     match placement.segment() {
         Segment::Pelvis => Some(5.5),
         Segment::Shank => Some(8.3),
-        Segment::Foot if has_gyroscope => Some(22.8),
+        Segment::Foot if has_gyroscope => Some(21.3),
         Segment::Foot | Segment::Trunk | Segment::Wrist => None,
     }
 }
@@ -678,7 +678,7 @@ mod tests {
     fn uncertainty_is_given_only_where_measured() {
         assert_eq!(event_uncertainty_ms(Placement::Pelvis, false), Some(5.5));
         assert_eq!(event_uncertainty_ms(Placement::LeftShank, false), Some(8.3));
-        assert_eq!(event_uncertainty_ms(Placement::RightFoot, true), Some(22.8));
+        assert_eq!(event_uncertainty_ms(Placement::RightFoot, true), Some(21.3));
         assert_eq!(event_uncertainty_ms(Placement::RightFoot, false), None);
         assert_eq!(event_uncertainty_ms(Placement::Trunk, true), None);
     }
