@@ -2,17 +2,18 @@
 //!
 //! Any subset of placements and sensors, columns in any order after `time`, comma
 //! separated, `.` as decimal mark, one header line; blank lines between rows are skipped,
-//! cells may be quoted or padded with spaces. Parsing is done by polars; when it fails,
-//! leaves a cell empty or reads another number of rows than there are lines, a slow
-//! exact parse decides: it reads the file, or names the line and column of the first
-//! bad cell.
+//! cells may be quoted or padded with spaces. A file in the plain form (numbers only,
+//! no padding, quotes or blank lines between rows) is parsed on both cores, block by
+//! block ([`fast_csv`]); anything else goes to a slow exact parse, which reads the file
+//! or names the line and column of the first bad cell.
 
 use super::ReadOptions;
 use super::assemble::{Column, SensorKind, Table, assemble};
+use super::fast_csv;
 use crate::error::{Error, InputError, Problem, Result};
 use crate::recording::{Frame, Placement, Recording};
-use polars::prelude::*;
 use std::collections::BTreeMap;
+use std::fs::File;
 use std::io::{Cursor, Read, Write};
 use std::path::Path;
 
@@ -27,12 +28,11 @@ pub fn read_csv<R: Read>(mut reader: R, source: &str, options: &ReadOptions) -> 
     assemble(table, options)
 }
 
-/// Reads the canonical CSV at `path`.
+/// Reads the canonical CSV at `path`, block by block when it is in the plain form (the
+/// file is never held whole then).
 pub fn read_csv_path(path: &Path, options: &ReadOptions) -> Result<Recording> {
     let source = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| open_error(path, &source, e))?;
-    let table = parse(&bytes, &source, options.frame)?;
-    drop(bytes);
+    let table = read_blocks(path, &source, options)?;
     assemble(table, options)
 }
 
@@ -247,16 +247,11 @@ fn parse_header(header: &str, source: &str, frame: Frame) -> Result<Vec<ColumnNa
 }
 
 pub(super) fn parse(bytes: &[u8], source: &str, frame: Frame) -> Result<Table> {
-    let (header, data_start) = split_header(bytes, source)?;
-    let names = parse_header(header, source, frame)?;
-    let header_names: Vec<String> = header
-        .split(',')
-        .map(|n| n.trim().trim_matches('"').to_string())
-        .collect();
+    let (names, header_names, data_start) = header_of(bytes, source, frame)?;
     if bytes[data_start..].iter().all(|b| b.is_ascii_whitespace()) {
         return Err(InputError::new(source, Problem::NoRows { found: 0, min: 2 }).into());
     }
-    let (mut values, lines) = match parse_fast(bytes, data_start, &header_names, true) {
+    let (values, lines) = match fast_csv::parse(bytes, data_start, header_names.len()) {
         Some(values) => (values, None),
         None => {
             let (values, lines) = parse_exact(bytes, data_start, &header_names, source)?;
@@ -264,6 +259,32 @@ pub(super) fn parse(bytes: &[u8], source: &str, frame: Frame) -> Result<Table> {
             (values, shifted.then_some(lines))
         }
     };
+    Ok(table_of(source, &names, values, lines))
+}
+
+/// The header line of `bytes`: the sensor columns, every column's name as written, and
+/// where the data starts.
+fn header_of(
+    bytes: &[u8],
+    source: &str,
+    frame: Frame,
+) -> Result<(Vec<ColumnName>, Vec<String>, usize)> {
+    let (header, data_start) = split_header(bytes, source)?;
+    let names = parse_header(header, source, frame)?;
+    let header_names: Vec<String> = header
+        .split(',')
+        .map(|n| n.trim().trim_matches('"').to_string())
+        .collect();
+    Ok((names, header_names, data_start))
+}
+
+/// The table of parsed columns (time first, then the sensor columns `names`).
+fn table_of(
+    source: &str,
+    names: &[ColumnName],
+    mut values: Vec<Vec<f64>>,
+    lines: Option<Vec<usize>>,
+) -> Table {
     let time_s = std::mem::take(&mut values[0]);
     let columns = names
         .iter()
@@ -275,80 +296,52 @@ pub(super) fn parse(bytes: &[u8], source: &str, frame: Frame) -> Result<Table> {
             values,
         })
         .collect();
-    Ok(Table {
+    Table {
         source: source.to_string(),
         time_s,
         columns,
         lines,
-    })
+    }
 }
 
-/// Parses with polars: the columns in header order, or `None` when polars fails, leaves
-/// a cell empty, or reads another number of rows than there are non-blank data lines
-/// (a blank line between rows reads as a row of empty cells). Then [`parse_exact`]
-/// decides, so that what is accepted never depends on polars' leniency. With
-/// `one_header_line`, polars reads (and skips) the header line itself; otherwise it is
-/// handed only the data from `data_start` on.
-pub(super) fn parse_fast(
-    bytes: &[u8],
-    data_start: usize,
-    header: &[String],
-    one_header_line: bool,
-) -> Option<Vec<Vec<f64>>> {
-    let schema: Schema = header
-        .iter()
-        .map(|n| Field::new(n.as_str().into(), DataType::Float64))
-        .collect();
-    let df = CsvReadOptions::default()
-        .with_has_header(one_header_line)
-        .with_schema(Some(Arc::new(schema)))
-        .with_n_threads(Some(2))
-        .into_reader_with_file_handle(Cursor::new(if one_header_line {
-            bytes
-        } else {
-            &bytes[data_start..]
-        }))
-        .finish()
-        .ok()?;
-    if df.height() != count_data_lines(&bytes[data_start..]) {
-        return None;
+/// Reads the canonical CSV at `path` block by block ([`fast_csv::read_stream`]), so
+/// that the file is never held whole; a file not in the plain form is then read whole
+/// and parsed as [`parse`] does.
+fn read_blocks(path: &Path, source: &str, options: &ReadOptions) -> Result<Table> {
+    let mut file = File::open(path).map_err(|e| open_error(path, source, e))?;
+    let size = file.metadata().map_or(0, |m| m.len() as usize);
+    let mut head = Vec::with_capacity(HEAD_BYTES);
+    (&mut file)
+        .take(HEAD_BYTES as u64)
+        .read_to_end(&mut head)
+        .map_err(|e| open_error(path, source, e))?;
+    let whole = |mut head: Vec<u8>, mut file: File| -> Result<Table> {
+        file.read_to_end(&mut head)
+            .map_err(|e| Error::io(source, e))?;
+        parse(&head, source, options.frame)
+    };
+    // a header line longer than the head, or a file that fits in it, is parsed whole
+    if head.len() < HEAD_BYTES || !head.contains(&b'\n') {
+        return whole(head, file);
     }
-    // Column by column, each polars column freed once copied, so that the frame and the
-    // copies are never both whole.
-    let names = df.get_column_names();
-    if names.len() != header.len() || names.iter().zip(header).any(|(a, b)| a.as_str() != b) {
-        return None;
+    let (names, header_names, data_start) = header_of(&head, source, options.frame)?;
+    let rest = Cursor::new(&head[data_start..]).chain(&mut file);
+    match fast_csv::read_stream(rest, 0, header_names.len(), size.saturating_sub(data_start)) {
+        Ok(Some(values)) => Ok(table_of(source, &names, values, None)),
+        Ok(None) => {
+            let mut bytes = Vec::with_capacity(size);
+            File::open(path)
+                .and_then(|mut f| f.read_to_end(&mut bytes))
+                .map_err(|e| Error::io(source, e))?;
+            drop(head);
+            parse(&bytes, source, options.frame)
+        }
+        Err(e) => Err(Error::io(source, e)),
     }
-    df.into_columns()
-        .into_iter()
-        .map(|c| {
-            let s = c.f64().ok()?;
-            (s.null_count() == 0).then(|| {
-                // chunk by chunk, a copy of each chunk's contiguous values
-                let mut v = Vec::with_capacity(s.len());
-                for chunk in s.downcast_iter() {
-                    v.extend_from_slice(chunk.values());
-                }
-                v
-            })
-        })
-        .collect()
 }
 
-/// Lines of `data` holding anything but whitespace (the newlines found with SIMD; a line
-/// is blank only if it starts with whitespace, so most lines are settled by their first
-/// byte).
-fn count_data_lines(data: &[u8]) -> usize {
-    let mut start = 0;
-    memchr::memchr_iter(b'\n', data)
-        .chain(std::iter::once(data.len()))
-        .filter(|&end| {
-            let line = &data[start..end];
-            start = end + 1;
-            line.iter().any(|b| !b.is_ascii_whitespace())
-        })
-        .count()
-}
+/// Bytes read first from a file: enough for any header line.
+const HEAD_BYTES: usize = 1 << 16;
 
 /// Splits a CSV line at the commas outside double quotes.
 pub(super) fn split_cells(line: &str) -> Vec<&str> {
@@ -474,15 +467,6 @@ mod tests {
 
     fn read(text: &str, options: &ReadOptions) -> Result<Recording> {
         read_csv(text.as_bytes(), "mem.csv", options)
-    }
-
-    #[test]
-    fn data_lines_are_the_lines_that_are_not_blank() {
-        assert_eq!(count_data_lines(b""), 0);
-        assert_eq!(count_data_lines(b"1,2\n3,4"), 2);
-        assert_eq!(count_data_lines(b"1,2\n3,4\n"), 2);
-        assert_eq!(count_data_lines(b"1,2\r\n\r\n \t\n3,4\r\n\n"), 2);
-        assert_eq!(count_data_lines(b"\n\n  1,2\n"), 1);
     }
 
     #[test]

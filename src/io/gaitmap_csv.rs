@@ -26,7 +26,8 @@
 
 use super::ReadOptions;
 use super::assemble::{Column, SensorKind, Table, assemble};
-use super::canonical_csv::{bad, open_error, parse_exact, parse_fast, split_cells, split_header};
+use super::canonical_csv::{bad, open_error, parse_exact, split_cells, split_header};
+use super::fast_csv;
 use crate::error::{Error, InputError, Problem, Result};
 use crate::recording::{AccUnit, GyrUnit, Placement, Recording, Warning};
 use std::borrow::Cow;
@@ -258,11 +259,7 @@ fn parse(bytes: &[u8], source: &str, rate_hz: Option<f64>) -> Result<(Table, Opt
         .chain(header.columns.iter().map(|c| c.label.clone()))
         .collect();
     let first_data_line = bytes[..data_start].iter().filter(|&&b| b == b'\n').count() + 1;
-    // The fast parse lets NaN and infinity through; the exact one names them with the
-    // file's own column labels.
-    let fast = parse_fast(bytes, data_start, &labels, false)
-        .filter(|v| v.iter().flatten().all(|x| x.is_finite()));
-    let (mut values, lines) = match fast {
+    let (mut values, lines) = match fast_csv::parse(bytes, data_start, labels.len()) {
         Some(values) => {
             let n = values[0].len();
             (values, (first_data_line..first_data_line + n).collect())

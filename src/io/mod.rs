@@ -12,6 +12,7 @@
 mod assemble;
 pub mod canonical_csv;
 pub mod delimited;
+mod fast_csv;
 pub mod fit;
 pub mod gaitmap_csv;
 pub mod mapped;
@@ -206,6 +207,10 @@ pub fn read_input_path(path: &Path, options: &ReadOptions) -> Result<Input> {
     if path.is_dir() {
         return read_folder(path, options).map(Input::Imu);
     }
+    if is_canonical_file(path, options) {
+        check_rate_option(options)?;
+        return canonical_csv::read_csv_path(path, options).map(Input::Imu);
+    }
     let bytes = std::fs::read(path).map_err(|e| canonical_csv::open_error(path, &source, e))?;
     let format = options
         .format
@@ -283,12 +288,33 @@ pub fn read_path(path: &Path, options: &ReadOptions) -> Result<Recording> {
     if path.is_dir() {
         return read_folder(path, options);
     }
+    if is_canonical_file(path, options) {
+        check_rate_option(options)?;
+        return canonical_csv::read_csv_path(path, options);
+    }
     let bytes = std::fs::read(path).map_err(|e| canonical_csv::open_error(path, &source, e))?;
     let format = options
         .format
         .or_else(|| InputFormat::detect(&bytes))
         .or_else(|| InputFormat::from_extension(path));
     read_bytes(Cow::Owned(bytes), &source, format, options)
+}
+
+/// True when the file at `path` is read as a canonical CSV, by `options.format` or by
+/// its first line (without `--map`): such a file is read block by block, never whole.
+fn is_canonical_file(path: &Path, options: &ReadOptions) -> bool {
+    if options.map.is_some() {
+        return false;
+    }
+    match options.format {
+        Some(format) => format == InputFormat::Canonical,
+        None => {
+            let mut head = Vec::new();
+            std::fs::File::open(path)
+                .and_then(|f| f.take(1 << 16).read_to_end(&mut head))
+                .is_ok_and(|_| InputFormat::detect(&head) == Some(InputFormat::Canonical))
+        }
+    }
 }
 
 /// Reads a recording from `reader`, with the layout of `options.format` or recognised

@@ -1,0 +1,341 @@
+//! The fast path of the CSV readers: a table of plain numbers, parsed on both cores.
+//!
+//! It accepts only the plain form — every data line holds exactly the header's number of
+//! cells, comma separated, each a number that Rust's `f64` parser reads as finite, with no
+//! padding, quotes or blank lines — and gives `None` for anything else, so that the
+//! exact parse of the reader decides (it reads the rest, or names the line and column of
+//! the first bad cell). What this path reads is therefore read the same by the exact
+//! parse: the same numbers, bit for bit.
+//!
+//! A cell of at most 15 significant digits with a decimal point and no exponent (what
+//! loggers write: `-9.806650`) is converted on the fast path of Clinger (1990): its digits
+//! as an integer below 2⁵³ and its power of ten up to 10²² are exact doubles, so one
+//! division gives the correctly rounded value, as the standard parser's own fast path
+//! does. Any other cell goes to the standard parser.
+//!
+//! [`read_stream`] reads a file block by block, so that the file is never held whole.
+
+use rayon::join;
+use std::io::Read;
+
+/// Exact powers of ten as doubles.
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// Below this many bytes a block is parsed on one core.
+const SPLIT_MIN_BYTES: usize = 1 << 16;
+
+/// Bytes read per block by [`read_stream`].
+const BLOCK_BYTES: usize = 4 << 20;
+
+/// Parses complete data lines `data` into `columns` (appended, one per cell of a line);
+/// `None` when a line is not in the plain form (see the module header). With `at_end`
+/// (the data ends the file) trailing blank lines are allowed.
+pub(super) fn parse_into(data: &[u8], columns: &mut [Vec<f64>], at_end: bool) -> Option<()> {
+    if data.len() < SPLIT_MIN_BYTES {
+        return parse_lines(data, columns, at_end);
+    }
+    // two halves cut at a line end, one per core
+    let mid = data.len() / 2;
+    let cut = memchr::memchr(b'\n', &data[mid..]).map_or(data.len(), |p| mid + p + 1);
+    let (left, right) = data.split_at(cut);
+    let mut right_columns = vec![Vec::new(); columns.len()];
+    let (l, r) = join(
+        || parse_lines(left, columns, false),
+        || parse_lines(right, &mut right_columns, at_end),
+    );
+    l?;
+    r?;
+    for (c, r) in columns.iter_mut().zip(right_columns) {
+        c.extend_from_slice(&r);
+    }
+    Some(())
+}
+
+/// Parses the text of `bytes` from `data_start` on into one column per cell of a line;
+/// `None` also when there is no data line.
+pub(super) fn parse(bytes: &[u8], data_start: usize, cells: usize) -> Option<Vec<Vec<f64>>> {
+    let data = bytes.get(data_start..)?;
+    let rows = estimate_rows(data, cells);
+    let mut columns: Vec<Vec<f64>> = (0..cells).map(|_| Vec::with_capacity(rows)).collect();
+    parse_into(data, &mut columns, true)?;
+    (!columns[0].is_empty()).then_some(columns)
+}
+
+/// Reads the data lines that follow the first `skip` bytes of `reader` (the header, already
+/// read by the caller) block by block: one column per cell, or `None` when a line is
+/// not in the plain form or the data holds no line. `size_hint` (bytes, e.g. the file's
+/// length) sizes the columns. Errors of the reader itself are returned as such.
+pub(super) fn read_stream(
+    mut reader: impl Read,
+    skip: usize,
+    cells: usize,
+    size_hint: usize,
+) -> std::io::Result<Option<Vec<Vec<f64>>>> {
+    let mut buf = vec![0u8; BLOCK_BYTES.min(size_hint.max(skip) + 1).max(1024)];
+    let mut len = 0;
+    let mut skipped = 0;
+    let mut columns: Vec<Vec<f64>> = Vec::new();
+    loop {
+        let got = read_full(&mut reader, &mut buf[len..])?;
+        len += got;
+        if skipped < skip {
+            let k = (skip - skipped).min(len);
+            buf.copy_within(k..len, 0);
+            len -= k;
+            skipped += k;
+            if got == 0 && skipped < skip {
+                return Ok(None);
+            }
+            continue;
+        }
+        if columns.is_empty() {
+            let rows =
+                estimate_rows(&buf[..len], cells) as f64 * (size_hint as f64) / (len.max(1) as f64);
+            let rows = (rows * 1.02) as usize + 16;
+            columns = (0..cells).map(|_| Vec::with_capacity(rows)).collect();
+        }
+        let at_end = got == 0;
+        // complete lines only, unless the file ends without a line end
+        let end = if at_end {
+            len
+        } else {
+            match memchr::memrchr(b'\n', &buf[..len]) {
+                Some(p) => p + 1,
+                // a line longer than the block is not the plain form
+                None if len == buf.len() => return Ok(None),
+                None => continue,
+            }
+        };
+        if parse_into(&buf[..end], &mut columns, at_end).is_none() {
+            return Ok(None);
+        }
+        buf.copy_within(end..len, 0);
+        len -= end;
+        if at_end {
+            break;
+        }
+    }
+    Ok(columns
+        .first()
+        .is_some_and(|c| !c.is_empty())
+        .then_some(columns))
+}
+
+/// Fills `buf` from `reader` as far as it goes; the bytes read (0 at the end).
+fn read_full(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match reader.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// Rows in `data`, from the length of its first line.
+fn estimate_rows(data: &[u8], cells: usize) -> usize {
+    let line = memchr::memchr(b'\n', data).map_or(data.len(), |p| p + 1);
+    let per_line = line.max(2 * cells).max(1);
+    data.len() / per_line + 1
+}
+
+/// Parses complete lines on one core; with `at_end`, blank lines may end the data.
+fn parse_lines(data: &[u8], columns: &mut [Vec<f64>], at_end: bool) -> Option<()> {
+    let last = columns.len().checked_sub(1)?;
+    let mut pos = 0;
+    while pos < data.len() {
+        if at_end
+            && data[pos].is_ascii_whitespace()
+            && data[pos..].iter().all(u8::is_ascii_whitespace)
+        {
+            break;
+        }
+        for (k, column) in columns.iter_mut().enumerate() {
+            let (value, end) = number(data, pos)?;
+            column.push(value);
+            pos = end;
+            match data.get(pos) {
+                Some(b',') if k < last => pos += 1,
+                Some(b'\n') if k == last => pos += 1,
+                Some(b'\r') if k == last && data.get(pos + 1) == Some(&b'\n') => pos += 2,
+                None if k == last => {}
+                _ => return None,
+            }
+        }
+    }
+    Some(())
+}
+
+/// The number in the cell that starts at `start`, and where the cell ends.
+#[inline]
+fn number(data: &[u8], start: usize) -> Option<(f64, usize)> {
+    let mut i = start;
+    let negative = data.get(i) == Some(&b'-');
+    if negative {
+        i += 1;
+    }
+    let (mut mantissa, mut digits, mut decimals) = (0u64, 0u32, 0usize);
+    while let Some(&c) = data.get(i) {
+        if !c.is_ascii_digit() {
+            break;
+        }
+        if digits < 19 {
+            mantissa = mantissa * 10 + u64::from(c - b'0');
+        }
+        digits += 1;
+        i += 1;
+    }
+    if data.get(i) == Some(&b'.') {
+        i += 1;
+        while let Some(&c) = data.get(i) {
+            if !c.is_ascii_digit() {
+                break;
+            }
+            if digits < 19 {
+                mantissa = mantissa * 10 + u64::from(c - b'0');
+            }
+            digits += 1;
+            decimals += 1;
+            i += 1;
+        }
+    }
+    let ends_cell = matches!(data.get(i), None | Some(b',' | b'\n' | b'\r'));
+    if ends_cell && (1..=15).contains(&digits) && decimals < POW10.len() {
+        let v = mantissa as f64 / POW10[decimals];
+        return Some((if negative { -v } else { v }, i));
+    }
+    standard(data, start)
+}
+
+/// The cell at `start` read by the standard parser, when it reads it as finite.
+#[cold]
+fn standard(data: &[u8], start: usize) -> Option<(f64, usize)> {
+    let len = data[start..]
+        .iter()
+        .position(|&b| matches!(b, b',' | b'\n' | b'\r'))
+        .unwrap_or(data.len() - start);
+    let cell = std::str::from_utf8(&data[start..start + len]).ok()?;
+    let v: f64 = cell.parse().ok()?;
+    v.is_finite().then_some((v, start + len))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(text: &str, cells: usize) -> Option<Vec<Vec<f64>>> {
+        parse(text.as_bytes(), 0, cells)
+    }
+
+    #[test]
+    fn reads_plain_lines_with_either_line_end() {
+        let t = table("0.0,1.5,-2\n0.005,-0.25,3e2\r\n0.010,.5,7.", 3).unwrap();
+        assert_eq!(t[0], [0.0, 0.005, 0.01]);
+        assert_eq!(t[1], [1.5, -0.25, 0.5]);
+        assert_eq!(t[2], [-2.0, 300.0, 7.0]);
+        // blank lines at the end of the file
+        assert_eq!(table("1,2\n3,4\n\n \r\n", 2).unwrap()[1], [2.0, 4.0]);
+        assert_eq!(table("\n\n", 2), None);
+    }
+
+    /// Every value equals the standard parser's, bit for bit, fast path or not.
+    #[test]
+    fn values_are_the_standard_parsers() {
+        let cells = [
+            "0.1",
+            "-9.806650",
+            "123456789012345",
+            "0.123456789012345",
+            "1234567890123456789",
+            "0.30000000000000004",
+            "9007199254740993",
+            "-0.000000",
+            "1e-7",
+            "+2.5",
+            "0000000000000000001.5",
+            "179769313486231570000000000000000000000000000000000000000000",
+            "4.9e-324",
+            "0.0000000000000000000000001",
+        ];
+        let text = cells.join("\n");
+        let t = table(&text, 1).unwrap();
+        for (cell, v) in cells.iter().zip(&t[0]) {
+            let want: f64 = cell.parse().unwrap();
+            assert_eq!(v.to_bits(), want.to_bits(), "{cell}");
+        }
+    }
+
+    #[test]
+    fn anything_but_the_plain_form_is_left_to_the_exact_parse() {
+        for text in [
+            "1,2\n3\n",     // too few cells
+            "1,2\n3,4,5\n", // too many
+            "1,2\n\n3,4\n", // a blank line between rows
+            "\n1,2\n",      // a blank line first
+            "1, 2\n",       // padding
+            "\"1\",2\n",    // quotes
+            "1,nan\n",      // not finite
+            "1,inf\n",      // not finite
+            "1,1,5\n",      // a decimal comma reads as a third cell
+            "1,x\n",        // not a number
+            "1,\n",         // empty
+            "1,2\r\r\n",    // a stray carriage return
+            "1,-\n",        // a sign alone
+        ] {
+            assert_eq!(table(text, 2), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn both_halves_of_a_large_block_keep_their_order() {
+        let text: String = (0..20_000).map(|i| format!("{i},-{i}.25\n")).collect();
+        assert!(text.len() > SPLIT_MIN_BYTES);
+        let t = table(&text, 2).unwrap();
+        assert_eq!(t[0].len(), 20_000);
+        assert!(t[0].iter().enumerate().all(|(i, &v)| v == i as f64));
+        assert!(
+            t[1].iter()
+                .enumerate()
+                .all(|(i, &v)| v == -(i as f64) - 0.25)
+        );
+    }
+
+    /// Blocks cut mid-line: the stream carries the rest of the line into the next block.
+    #[test]
+    fn the_stream_reads_what_the_whole_parse_reads() {
+        let header = "time,a\n";
+        let body: String = (0..600_000)
+            .map(|i| format!("{}.5,{}\n", i, i % 7))
+            .collect();
+        let file = format!("{header}{body}");
+        assert!(file.len() > BLOCK_BYTES);
+        let whole = parse(file.as_bytes(), header.len(), 2).unwrap();
+        let streamed = read_stream(file.as_bytes(), header.len(), 2, file.len())
+            .unwrap()
+            .unwrap();
+        assert_eq!(whole, streamed);
+        // without a final line end, and with a wrong size hint
+        let cut = &file[..file.len() - 1];
+        let streamed = read_stream(cut.as_bytes(), header.len(), 2, 10)
+            .unwrap()
+            .unwrap();
+        assert_eq!(streamed[0].len(), 600_000);
+        // a bad line far into the stream
+        let bad = format!("{header}{body}1,x\n");
+        assert_eq!(
+            read_stream(bad.as_bytes(), header.len(), 2, bad.len()).unwrap(),
+            None
+        );
+        // no data lines
+        assert_eq!(
+            read_stream(header.as_bytes(), header.len(), 2, 7).unwrap(),
+            None
+        );
+    }
+}
