@@ -7,14 +7,20 @@
 mod cli;
 
 use clap::Parser;
+use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
     quiet_dependency_panics();
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cli::run(args, &mut out)));
+    // buffered: standard output alone flushes at every line, a system call per line of
+    // a JSON report
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        cli::run(args, &mut out)?;
+        out.flush()?;
+        anyhow::Ok(())
+    }));
     let run = match run {
         Ok(run) => run,
         Err(payload) => {
@@ -47,6 +53,8 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
     })
 }
 

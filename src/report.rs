@@ -145,7 +145,11 @@ pub struct Report {
 impl Report {
     /// Writes the JSON report, pretty-printed.
     pub fn write_json<W: Write>(&self, out: W) -> std::io::Result<()> {
-        serde_json::to_writer_pretty(out, self).map_err(std::io::Error::other)
+        serde_json::to_writer_pretty(out, self).map_err(|e| match e.io_error_kind() {
+            // the writer's own failure (a closed pipe, a full disk) keeps its kind
+            Some(kind) => std::io::Error::new(kind, e),
+            None => std::io::Error::other(e),
+        })
     }
 
     /// Writes the readable summary.

@@ -183,6 +183,27 @@ fn sample_in_body_frame_gives_posture_close_to_truth() {
     }
 }
 
+/// A reader that stops early (`runform analyze … | head -2`) ends the program quietly,
+/// with success, whatever the output format.
+#[test]
+fn a_closed_output_pipe_ends_quietly() {
+    use std::process::Stdio;
+    let path = sample("efficient.csv");
+    for format in ["json", "text"] {
+        let mut child = runform()
+            .args(["analyze", path.to_str().unwrap(), "--format", format])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{format}: {:?} {err}", out.status);
+        assert!(err.is_empty(), "{format}: {err}");
+    }
+}
+
 #[test]
 fn timings_go_to_stderr_and_leave_the_json_clean() {
     let path = sample("efficient.csv");
