@@ -33,25 +33,50 @@ const BLOCK_BYTES: usize = 4 << 20;
 /// Parses complete data lines `data` into `columns` (appended, one per cell of a line);
 /// `None` when a line is not in the plain form (see the module header). With `at_end`
 /// (the data ends the file) trailing blank lines are allowed.
+///
+/// The lines are counted first (a SIMD newline search), so that each half of a large
+/// block is parsed by one core straight into its own rows of the columns.
 pub(super) fn parse_into(data: &[u8], columns: &mut [Vec<f64>], at_end: bool) -> Option<()> {
-    if data.len() < SPLIT_MIN_BYTES {
-        return parse_lines(data, columns, at_end);
+    let data = if at_end {
+        let blank = data.iter().rev().take_while(|b| b.is_ascii_whitespace());
+        let end = data.len() - blank.count();
+        if end == 0 {
+            return Some(());
+        }
+        // the line end of the last line stays
+        &data[..(end + usize::from(data.get(end) == Some(&b'\r')) + 1).min(data.len())]
+    } else {
+        data
+    };
+    if data.is_empty() {
+        return Some(());
     }
-    // two halves cut at a line end, one per core
-    let mid = data.len() / 2;
-    let cut = memchr::memchr(b'\n', &data[mid..]).map_or(data.len(), |p| mid + p + 1);
+    let cut = if data.len() < SPLIT_MIN_BYTES {
+        data.len()
+    } else {
+        let mid = data.len() / 2;
+        memchr::memchr(b'\n', &data[mid..]).map_or(data.len(), |p| mid + p + 1)
+    };
     let (left, right) = data.split_at(cut);
-    let mut right_columns = vec![Vec::new(); columns.len()];
+    let (rows_left, rows_right) = (count_lines(left), count_lines(right));
+    let old = columns.first()?.len();
+    let (mut into_left, mut into_right): (Vec<&mut [f64]>, Vec<&mut [f64]>) = columns
+        .iter_mut()
+        .map(|c| {
+            c.resize(old + rows_left + rows_right, 0.0);
+            c[old..].split_at_mut(rows_left)
+        })
+        .unzip();
     let (l, r) = join(
-        || parse_lines(left, columns, false),
-        || parse_lines(right, &mut right_columns, at_end),
+        || parse_rows(left, &mut into_left),
+        || parse_rows(right, &mut into_right),
     );
-    l?;
-    r?;
-    for (c, r) in columns.iter_mut().zip(right_columns) {
-        c.extend_from_slice(&r);
-    }
-    Some(())
+    l.and(r)
+}
+
+/// Lines in `data`: its line ends, and a last line without one.
+fn count_lines(data: &[u8]) -> usize {
+    memchr::memchr_iter(b'\n', data).count() + usize::from(data.last().is_some_and(|&b| b != b'\n'))
 }
 
 /// Parses the text of `bytes` from `data_start` on into one column per cell of a line;
@@ -145,20 +170,16 @@ fn estimate_rows(data: &[u8], cells: usize) -> usize {
     data.len() / per_line + 1
 }
 
-/// Parses complete lines on one core; with `at_end`, blank lines may end the data.
-fn parse_lines(data: &[u8], columns: &mut [Vec<f64>], at_end: bool) -> Option<()> {
-    let last = columns.len().checked_sub(1)?;
+/// Parses complete lines on one core into `rows` (one slice per column, as long as the
+/// lines); `None` unless every line is in the plain form and they fill the rows exactly.
+fn parse_rows(data: &[u8], rows: &mut [&mut [f64]]) -> Option<()> {
+    let last = rows.len().checked_sub(1)?;
+    let n = rows[0].len();
     let mut pos = 0;
-    while pos < data.len() {
-        if at_end
-            && data[pos].is_ascii_whitespace()
-            && data[pos..].iter().all(u8::is_ascii_whitespace)
-        {
-            break;
-        }
-        for (k, column) in columns.iter_mut().enumerate() {
+    for row in 0..n {
+        for (k, column) in rows.iter_mut().enumerate() {
             let (value, end) = number(data, pos)?;
-            column.push(value);
+            column[row] = value;
             pos = end;
             match data.get(pos) {
                 Some(b',') if k < last => pos += 1,
@@ -169,48 +190,47 @@ fn parse_lines(data: &[u8], columns: &mut [Vec<f64>], at_end: bool) -> Option<()
             }
         }
     }
-    Some(())
+    (pos == data.len()).then_some(())
 }
 
 /// The number in the cell that starts at `start`, and where the cell ends.
 #[inline]
 fn number(data: &[u8], start: usize) -> Option<(f64, usize)> {
-    let mut i = start;
-    let negative = data.get(i) == Some(&b'-');
-    if negative {
-        i += 1;
+    let cell = &data[start..];
+    let negative = cell.first() == Some(&b'-');
+    let sign = usize::from(negative);
+    let mut mantissa = 0u64;
+    let whole = read_digits(&cell[sign..], &mut mantissa);
+    let mut i = sign + whole;
+    let mut decimals = 0;
+    if cell.get(i) == Some(&b'.') {
+        decimals = read_digits(&cell[i + 1..], &mut mantissa);
+        i += 1 + decimals;
     }
-    let (mut mantissa, mut digits, mut decimals) = (0u64, 0u32, 0usize);
-    while let Some(&c) = data.get(i) {
-        if !c.is_ascii_digit() {
-            break;
-        }
-        if digits < 19 {
-            mantissa = mantissa * 10 + u64::from(c - b'0');
-        }
-        digits += 1;
-        i += 1;
-    }
-    if data.get(i) == Some(&b'.') {
-        i += 1;
-        while let Some(&c) = data.get(i) {
-            if !c.is_ascii_digit() {
-                break;
-            }
-            if digits < 19 {
-                mantissa = mantissa * 10 + u64::from(c - b'0');
-            }
-            digits += 1;
-            decimals += 1;
-            i += 1;
-        }
-    }
-    let ends_cell = matches!(data.get(i), None | Some(b',' | b'\n' | b'\r'));
-    if ends_cell && (1..=15).contains(&digits) && decimals < POW10.len() {
+    let digits = whole + decimals;
+    let ends_cell = matches!(cell.get(i), None | Some(b',' | b'\n' | b'\r'));
+    if ends_cell && (1..=15).contains(&digits) {
+        // at most 15 digits: decimals < 23, and the mantissa below 2⁵³
         let v = mantissa as f64 / POW10[decimals];
-        return Some((if negative { -v } else { v }, i));
+        return Some((if negative { -v } else { v }, start + i));
     }
     standard(data, start)
+}
+
+/// The leading digits of `text` appended to `mantissa` (wrapping beyond 19 digits: such
+/// a number is not taken from the mantissa); how many there were.
+#[inline]
+fn read_digits(text: &[u8], mantissa: &mut u64) -> usize {
+    let mut n = 0;
+    for &c in text {
+        let d = c.wrapping_sub(b'0');
+        if d >= 10 {
+            break;
+        }
+        *mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
+        n += 1;
+    }
+    n
 }
 
 /// The cell at `start` read by the standard parser, when it reads it as finite.
