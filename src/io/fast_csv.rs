@@ -312,6 +312,73 @@ mod tests {
         }
     }
 
+    /// Random tables of tricky cells: whatever the fast path reads, the exact parse reads
+    /// too, to the same bits; and a table of plain cells is always read fast.
+    #[test]
+    fn the_fast_path_agrees_with_the_exact_parse() {
+        use rand::{Rng, SeedableRng};
+        let tokens = [
+            "0",
+            "-0",
+            "1.5",
+            "-2.25",
+            "0.000001",
+            "123456789012345",
+            "1234567890123456",
+            "1e3",
+            "-1E-3",
+            "+4",
+            ".5",
+            "5.",
+            "-.5",
+            "nan",
+            "inf",
+            "",
+            " 1",
+            "1 ",
+            "\"2\"",
+            "1,5",
+            "x",
+            "-",
+            ".",
+            "0x10",
+            "1_0",
+            "99999999999999999999",
+            "3.14159265358979",
+        ];
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let mut fast = 0;
+        for _ in 0..3000 {
+            let (cols, rows) = (rng.random_range(1..4), rng.random_range(1..5));
+            let mut text = String::new();
+            for r in 0..rows {
+                let cells: Vec<&str> = (0..cols)
+                    .map(|_| tokens[rng.random_range(0..tokens.len())])
+                    .collect();
+                text += &cells.join(",");
+                if r + 1 < rows || rng.random_bool(0.5) {
+                    text += if rng.random_bool(0.2) { "\r\n" } else { "\n" };
+                }
+            }
+            let Some(got) = table(&text, cols) else {
+                continue;
+            };
+            fast += 1;
+            let header: Vec<String> = (0..cols).map(|k| format!("c{k}")).collect();
+            let (want, _) =
+                super::super::canonical_csv::parse_exact(text.as_bytes(), 0, &header, "t")
+                    .unwrap_or_else(|e| panic!("{text:?}: fast read it, exact says {e}"));
+            let bits = |t: &[Vec<f64>]| -> Vec<Vec<u64>> {
+                t.iter()
+                    .map(|c| c.iter().map(|v| v.to_bits()).collect())
+                    .collect()
+            };
+            assert_eq!(bits(&got), bits(&want), "{text:?}");
+        }
+        assert!(fast > 100, "only {fast} tables read fast");
+        assert!(table("1,-2.5\n3,4\n", 2).is_some());
+    }
+
     #[test]
     fn both_halves_of_a_large_block_keep_their_order() {
         let text: String = (0..20_000).map(|i| format!("{i},-{i}.25\n")).collect();
