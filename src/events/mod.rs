@@ -165,8 +165,10 @@ impl EventConfig {
         let rate = recording.rate_hz;
         let segment = stream.placement.segment();
         let one_leg = matches!(segment, Segment::Foot | Segment::Shank);
-        let signal = match segment {
-            Segment::Pelvis | Segment::Trunk => lp.filtfilt(&al.vertical_g),
+        // a foot with a gyroscope times its events on the raw magnitude
+        let signal = match (segment, &stream.gyr_radps) {
+            (Segment::Pelvis | Segment::Trunk, _) => lp.filtfilt(&al.vertical_g),
+            (Segment::Foot, Some(_)) => Vec::new(),
             _ => lp.filtfilt(&al.norm_g),
         };
         let mut contacts = Vec::new();
@@ -175,7 +177,7 @@ impl EventConfig {
                 continue;
             }
             let i0 = ((bout.start_s - recording.start_s) * rate).max(0.0) as usize;
-            let i1 = (((bout.end_s - recording.start_s) * rate) as usize).min(signal.len());
+            let i1 = (((bout.end_s - recording.start_s) * rate) as usize).min(al.norm_g.len());
             if i1 <= i0 + 4 {
                 continue;
             }
