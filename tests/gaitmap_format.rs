@@ -193,3 +193,33 @@ fn name_decides_only_when_content_does_not() {
     );
     assert_eq!(InputFormat::detect(b"timestamp,x\n"), None);
 }
+
+/// A file read block by block (it is larger than the 64 KiB head) that turns bad far in
+/// is read again whole, and the message names the line and column as for a file read in
+/// one go.
+#[test]
+fn a_bad_cell_deep_in_a_streamed_file_is_located() {
+    let text = gaitmap_csv(&two_feet(), false);
+    assert!(text.len() > 1 << 16, "{} bytes", text.len());
+    let lines: Vec<&str> = text.lines().collect();
+    let bad_line = lines.len() - 10; // 1-based line number of the edited line
+    let mut cells: Vec<String> = lines[bad_line - 1].split(',').map(String::from).collect();
+    cells[3] = "1.2.3".into();
+    let mut edited: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    edited[bad_line - 1] = cells.join(",");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("run.csv");
+    std::fs::write(&path, edited.join("\n")).unwrap();
+    let e = read_path(&path, &body_frame()).unwrap_err();
+    assert!(e.is_bad_input());
+    let message = e.to_string();
+    assert!(message.contains(&format!("line {bad_line}")), "{message}");
+    assert!(message.contains("1.2.3"), "{message}");
+    // the same message as from the bytes in memory
+    let in_memory = read_gaitmap(
+        edited.join("\n").as_bytes(),
+        &path.display().to_string(),
+        &body_frame(),
+    );
+    assert_eq!(in_memory.unwrap_err().to_string(), message);
+}

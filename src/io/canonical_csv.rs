@@ -9,12 +9,11 @@
 
 use super::ReadOptions;
 use super::assemble::{Column, SensorKind, Table, assemble};
-use super::fast_csv;
+use super::fast_csv::{self, FileData};
 use crate::error::{Error, InputError, Problem, Result};
 use crate::recording::{Frame, Placement, Recording};
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::{Cursor, Read, Write};
+use std::io::{Read, Write};
 use std::path::Path;
 
 /// Reads a canonical CSV from `reader`; `source` names it in messages.
@@ -304,44 +303,19 @@ fn table_of(
     }
 }
 
-/// Reads the canonical CSV at `path` block by block ([`fast_csv::read_stream`]), so
-/// that the file is never held whole; a file not in the plain form is then read whole
-/// and parsed as [`parse`] does.
+/// Reads the canonical CSV at `path` block by block ([`fast_csv::read_file`]), so that
+/// the file is never held whole; a file not in the plain form is read whole and parsed
+/// as [`parse`] does.
 fn read_blocks(path: &Path, source: &str, options: &ReadOptions) -> Result<Table> {
-    let mut file = File::open(path).map_err(|e| open_error(path, source, e))?;
-    let size = file.metadata().map_or(0, |m| m.len() as usize);
-    let mut head = Vec::with_capacity(HEAD_BYTES);
-    (&mut file)
-        .take(HEAD_BYTES as u64)
-        .read_to_end(&mut head)
-        .map_err(|e| open_error(path, source, e))?;
-    let whole = |mut head: Vec<u8>, mut file: File| -> Result<Table> {
-        file.read_to_end(&mut head)
-            .map_err(|e| Error::io(source, e))?;
-        parse(&head, source, options.frame)
-    };
-    // a header line longer than the head, or a file that fits in it, is parsed whole
-    if head.len() < HEAD_BYTES || !head.contains(&b'\n') {
-        return whole(head, file);
-    }
-    let (names, header_names, data_start) = header_of(&head, source, options.frame)?;
-    let rest = Cursor::new(&head[data_start..]).chain(&mut file);
-    match fast_csv::read_stream(rest, 0, header_names.len(), size.saturating_sub(data_start)) {
-        Ok(Some(values)) => Ok(table_of(source, &names, values, None)),
-        Ok(None) => {
-            let mut bytes = Vec::with_capacity(size);
-            File::open(path)
-                .and_then(|mut f| f.read_to_end(&mut bytes))
-                .map_err(|e| Error::io(source, e))?;
-            drop(head);
-            parse(&bytes, source, options.frame)
-        }
-        Err(e) => Err(Error::io(source, e)),
+    let data = fast_csv::read_file(path, source, |head| {
+        let (names, header_names, data_start) = header_of(head, source, options.frame)?;
+        Ok((names, data_start, header_names.len()))
+    })?;
+    match data {
+        FileData::Columns(names, values) => Ok(table_of(source, &names, values, None)),
+        FileData::Whole(bytes) => parse(&bytes, source, options.frame),
     }
 }
-
-/// Bytes read first from a file: enough for any header line.
-const HEAD_BYTES: usize = 1 << 16;
 
 /// Splits a CSV line at the commas outside double quotes.
 pub(super) fn split_cells(line: &str) -> Vec<&str> {

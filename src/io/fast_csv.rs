@@ -11,18 +11,27 @@
 //! loggers write: `-9.806650`) is converted on the fast path of Clinger (1990): its digits
 //! as an integer below 2⁵³ and its power of ten up to 10²² are exact doubles, so one
 //! division gives the correctly rounded value, as the standard parser's own fast path
-//! does. Any other cell goes to the standard parser.
+//! does. Any other cell (long mantissas, exponents) goes to a correctly rounded parser
+//! (Eisel–Lemire, `fast_float2`), and what that does not read whole to the standard one.
 //!
-//! [`read_stream`] reads a file block by block, so that the file is never held whole.
+//! [`read_file`] reads a file block by block ([`read_stream`]), so that the file is
+//! never held whole.
 
+use super::canonical_csv::open_error;
+use crate::error::{Error, Result};
 use rayon::join;
-use std::io::Read;
+use std::fs::File;
+use std::io::{Cursor, Read};
+use std::path::Path;
 
 /// Exact powers of ten as doubles.
 const POW10: [f64; 23] = [
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
+
+/// Bytes read first from a file: enough for any header.
+const HEAD_BYTES: usize = 1 << 16;
 
 /// Below this many bytes a block is parsed on one core.
 const SPLIT_MIN_BYTES: usize = 1 << 16;
@@ -87,6 +96,50 @@ pub(super) fn parse(bytes: &[u8], data_start: usize, cells: usize) -> Option<Vec
     let mut columns: Vec<Vec<f64>> = (0..cells).map(|_| Vec::with_capacity(rows)).collect();
     parse_into(data, &mut columns, true)?;
     (!columns[0].is_empty()).then_some(columns)
+}
+
+/// What [`read_file`] read.
+pub(super) enum FileData<H> {
+    /// The header, and the columns of data lines all in the plain form, read block by
+    /// block (the file was never held whole).
+    Columns(H, Vec<Vec<f64>>),
+    /// The whole file, for the reader's exact parse: it fits in the first block, or a
+    /// line is not in the plain form.
+    Whole(Vec<u8>),
+}
+
+/// Reads the CSV file at `path` block by block. `header` gets the file's first bytes (at
+/// least 64 KiB, all the header a reader needs) and gives the reader's header, the byte
+/// where the data lines start and their number of cells, or the header's error.
+pub(super) fn read_file<H>(
+    path: &Path,
+    source: &str,
+    header: impl FnOnce(&[u8]) -> Result<(H, usize, usize)>,
+) -> Result<FileData<H>> {
+    let mut file = File::open(path).map_err(|e| open_error(path, source, e))?;
+    let size = file.metadata().map_or(0, |m| m.len() as usize);
+    let mut head = Vec::with_capacity(HEAD_BYTES);
+    (&mut file)
+        .take(HEAD_BYTES as u64)
+        .read_to_end(&mut head)
+        .map_err(|e| open_error(path, source, e))?;
+    if head.len() < HEAD_BYTES {
+        return Ok(FileData::Whole(head));
+    }
+    let (h, data_start, cells) = header(&head)?;
+    let rest = Cursor::new(&head[data_start.min(head.len())..]).chain(&mut file);
+    match read_stream(rest, 0, cells, size.saturating_sub(data_start)) {
+        Ok(Some(columns)) => Ok(FileData::Columns(h, columns)),
+        Ok(None) => {
+            drop(head);
+            let mut bytes = Vec::with_capacity(size);
+            File::open(path)
+                .and_then(|mut f| f.read_to_end(&mut bytes))
+                .map_err(|e| Error::io(source, e))?;
+            Ok(FileData::Whole(bytes))
+        }
+        Err(e) => Err(Error::io(source, e)),
+    }
 }
 
 /// Reads the data lines that follow the first `skip` bytes of `reader` (the header, already
@@ -233,15 +286,24 @@ fn read_digits(text: &[u8], mantissa: &mut u64) -> usize {
     n
 }
 
-/// The cell at `start` read by the standard parser, when it reads it as finite.
-#[cold]
+/// The cell at `start` read as a finite number by a correctly rounded parser: the
+/// Eisel–Lemire algorithm (`fast_float2`) when the number it reads ends the cell, else
+/// the standard parser (both round correctly, so they agree on every cell both read).
 fn standard(data: &[u8], start: usize) -> Option<(f64, usize)> {
+    let ends_cell = |i: usize| matches!(data.get(i), None | Some(b',' | b'\n' | b'\r'));
+    if let Ok((v, used)) = fast_float2::parse_partial::<f64, _>(&data[start..])
+        && ends_cell(start + used)
+    {
+        return v.is_finite().then_some((v, start + used));
+    }
     let len = data[start..]
         .iter()
         .position(|&b| matches!(b, b',' | b'\n' | b'\r'))
         .unwrap_or(data.len() - start);
-    let cell = std::str::from_utf8(&data[start..start + len]).ok()?;
-    let v: f64 = cell.parse().ok()?;
+    let v: f64 = std::str::from_utf8(&data[start..start + len])
+        .ok()?
+        .parse()
+        .ok()?;
     v.is_finite().then_some((v, start + len))
 }
 
@@ -282,6 +344,10 @@ mod tests {
             "179769313486231570000000000000000000000000000000000000000000",
             "4.9e-324",
             "0.0000000000000000000000001",
+            "0.04555014471290045",
+            "-410.2581213153966",
+            "2.2250738585072011e-308",
+            "1.7976931348623157e308",
         ];
         let text = cells.join("\n");
         let t = table(&text, 1).unwrap();
@@ -345,6 +411,28 @@ mod tests {
             "1_0",
             "99999999999999999999",
             "3.14159265358979",
+            "0.04555014471290045",
+            "-410.2581213153966",
+            "1e",
+            "1e+",
+            "1.e5",
+            "+.5",
+            "-+1",
+            "1ee5",
+            ".e5",
+            "1d5",
+            "1E5",
+            "infinity",
+            "INF",
+            "NaN",
+            "+nan",
+            "1e400",
+            "-1e-400",
+            "2.2250738585072011e-308",
+            "9007199254740993.0",
+            "00.5",
+            "-00",
+            "1.5e+01",
         ];
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
         let mut fast = 0;

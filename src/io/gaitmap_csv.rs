@@ -26,8 +26,8 @@
 
 use super::ReadOptions;
 use super::assemble::{Column, SensorKind, Table, assemble};
-use super::canonical_csv::{bad, open_error, parse_exact, split_cells, split_header};
-use super::fast_csv;
+use super::canonical_csv::{bad, parse_exact, split_cells, split_header};
+use super::fast_csv::{self, FileData};
 use crate::error::{Error, InputError, Problem, Result};
 use crate::recording::{AccUnit, GyrUnit, Placement, Recording, Warning};
 use std::borrow::Cow;
@@ -66,11 +66,29 @@ pub fn read_gaitmap<R: Read>(
     read_bytes(Cow::Owned(bytes), source, options)
 }
 
-/// Reads gaitmap's CSV at `path`.
+/// Reads gaitmap's CSV at `path`, block by block when its data lines are in the plain
+/// form (the file is never held whole then).
 pub fn read_gaitmap_path(path: &Path, options: &ReadOptions) -> Result<Recording> {
     let source = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| open_error(path, &source, e))?;
-    read_bytes(Cow::Owned(bytes), &source, options)
+    super::check_rate_option(options)?;
+    let data = fast_csv::read_file(path, &source, |head| {
+        let header = parse_header(head, &source)?;
+        let (data_start, cells) = (header.data_start, header.columns.len() + 1);
+        Ok((
+            (header, first_data_line(head, data_start)),
+            data_start,
+            cells,
+        ))
+    })?;
+    let parsed = match data {
+        FileData::Columns((header, first_line), values) => {
+            let n = values[0].len();
+            let lines = (first_line..first_line + n).collect();
+            table_of(header, values, lines, &source, options.rate_hz)?
+        }
+        FileData::Whole(bytes) => parse(&bytes, &source, options.rate_hz)?,
+    };
+    recording_of(parsed, options)
 }
 
 /// Parses `bytes`, frees them when owned, then builds the recording.
@@ -80,8 +98,16 @@ pub(super) fn read_bytes(
     options: &ReadOptions,
 ) -> Result<Recording> {
     super::check_rate_option(options)?;
-    let (table, assumed_rate_hz) = parse(&bytes, source, options.rate_hz)?;
+    let parsed = parse(&bytes, source, options.rate_hz)?;
     drop(bytes);
+    recording_of(parsed, options)
+}
+
+/// The recording of a parsed table, with the rate assumed when the index counts samples.
+fn recording_of(
+    (table, assumed_rate_hz): (Table, Option<f64>),
+    options: &ReadOptions,
+) -> Result<Recording> {
     let options = ReadOptions {
         acc_unit: options.acc_unit.or(Some(AccUnit::Mps2)),
         gyr_unit: options.gyr_unit.or(Some(GyrUnit::DegPerS)),
@@ -258,14 +284,31 @@ fn parse(bytes: &[u8], source: &str, rate_hz: Option<f64>) -> Result<(Table, Opt
     let labels: Vec<String> = std::iter::once(INDEX.to_string())
         .chain(header.columns.iter().map(|c| c.label.clone()))
         .collect();
-    let first_data_line = bytes[..data_start].iter().filter(|&&b| b == b'\n').count() + 1;
-    let (mut values, lines) = match fast_csv::parse(bytes, data_start, labels.len()) {
+    let first_line = first_data_line(bytes, data_start);
+    let (values, lines) = match fast_csv::parse(bytes, data_start, labels.len()) {
         Some(values) => {
             let n = values[0].len();
-            (values, (first_data_line..first_data_line + n).collect())
+            (values, (first_line..first_line + n).collect())
         }
         None => parse_exact(bytes, data_start, &labels, source)?,
     };
+    table_of(header, values, lines, source, rate_hz)
+}
+
+/// The file line (1-based) that starts at byte `data_start`.
+fn first_data_line(bytes: &[u8], data_start: usize) -> usize {
+    bytes[..data_start].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+/// The table of parsed columns (the index first, then the header's sensor columns), each
+/// row's file line in `lines`, with the rate assumed when the index counts samples.
+fn table_of(
+    header: Header,
+    mut values: Vec<Vec<f64>>,
+    lines: Vec<usize>,
+    source: &str,
+    rate_hz: Option<f64>,
+) -> Result<(Table, Option<f64>)> {
     let index = std::mem::take(&mut values[0]);
     let (time_s, assumed) = index_to_time(&index, &lines, source, rate_hz)?;
     let columns = header

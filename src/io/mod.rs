@@ -207,9 +207,8 @@ pub fn read_input_path(path: &Path, options: &ReadOptions) -> Result<Input> {
     if path.is_dir() {
         return read_folder(path, options).map(Input::Imu);
     }
-    if is_canonical_file(path, options) {
-        check_rate_option(options)?;
-        return canonical_csv::read_csv_path(path, options).map(Input::Imu);
+    if let Some(format) = streamed_format(path, options) {
+        return read_streamed(path, format, options).map(Input::Imu);
     }
     let bytes = std::fs::read(path).map_err(|e| canonical_csv::open_error(path, &source, e))?;
     let format = options
@@ -288,9 +287,8 @@ pub fn read_path(path: &Path, options: &ReadOptions) -> Result<Recording> {
     if path.is_dir() {
         return read_folder(path, options);
     }
-    if is_canonical_file(path, options) {
-        check_rate_option(options)?;
-        return canonical_csv::read_csv_path(path, options);
+    if let Some(format) = streamed_format(path, options) {
+        return read_streamed(path, format, options);
     }
     let bytes = std::fs::read(path).map_err(|e| canonical_csv::open_error(path, &source, e))?;
     let format = options
@@ -300,20 +298,29 @@ pub fn read_path(path: &Path, options: &ReadOptions) -> Result<Recording> {
     read_bytes(Cow::Owned(bytes), &source, format, options)
 }
 
-/// True when the file at `path` is read as a canonical CSV, by `options.format` or by
-/// its first line (without `--map`): such a file is read block by block, never whole.
-fn is_canonical_file(path: &Path, options: &ReadOptions) -> bool {
+/// The text layout the file at `path` is read in block by block — canonical or gaitmap's
+/// CSV, by `options.format` or by its first line, without `--map` — or `None` when it
+/// is read whole (every other layout).
+fn streamed_format(path: &Path, options: &ReadOptions) -> Option<InputFormat> {
     if options.map.is_some() {
-        return false;
+        return None;
     }
-    match options.format {
-        Some(format) => format == InputFormat::Canonical,
-        None => {
-            let mut head = Vec::new();
-            std::fs::File::open(path)
-                .and_then(|f| f.take(1 << 16).read_to_end(&mut head))
-                .is_ok_and(|_| InputFormat::detect(&head) == Some(InputFormat::Canonical))
-        }
+    let format = options.format.or_else(|| {
+        let mut head = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|f| f.take(1 << 16).read_to_end(&mut head))
+            .ok()
+            .and_then(|_| InputFormat::detect(&head))
+    })?;
+    matches!(format, InputFormat::Canonical | InputFormat::Gaitmap).then_some(format)
+}
+
+/// Reads the file at `path` in a streamed layout ([`streamed_format`]).
+fn read_streamed(path: &Path, format: InputFormat, options: &ReadOptions) -> Result<Recording> {
+    check_rate_option(options)?;
+    match format {
+        InputFormat::Gaitmap => gaitmap_csv::read_gaitmap_path(path, options),
+        _ => canonical_csv::read_csv_path(path, options),
     }
 }
 
