@@ -11,6 +11,7 @@
 
 use crate::dsp::block_mean;
 use crate::recording::{Recording, Segment};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// What the runner was doing.
@@ -107,23 +108,30 @@ impl BoutConfig {
         let hop = ((self.hop_s * rate_d) as usize).max(1);
         let reduced: Vec<Vec<f64>> = norms_g.iter().map(|x| block_mean(x, decim)).collect();
         let len_d = reduced.first().map_or(0, Vec::len);
-        let mut labels: Vec<(usize, Activity, Option<f64>)> = Vec::new();
-        let mut start = 0;
-        loop {
-            let end = (start + win).min(len_d);
-            let mut votes: Vec<(Activity, Option<f64>, usize)> = Vec::new();
-            for (k, s) in recording.streams.iter().enumerate() {
-                let seg = s.placement.segment();
-                let (a, f) = self.classify(&reduced[k][start..end], rate_d, seg);
-                votes.push((a, f, priority(seg)));
-            }
-            let (activity, step_hz) = tally(&votes);
-            labels.push((start + (end - start) / 2, activity, step_hz));
-            if end >= len_d {
-                break;
-            }
-            start += hop;
+        // the windows' starts, the last window ending with the recording
+        let mut starts = vec![0];
+        while starts[starts.len() - 1] + win < len_d {
+            starts.push(starts[starts.len() - 1] + hop);
         }
+        // each window on its own, on every core
+        let mut labels: Vec<(usize, Activity, Option<f64>)> = starts
+            .into_par_iter()
+            .map(|start| {
+                let end = (start + win).min(len_d);
+                let votes: Vec<(Activity, Option<f64>, usize)> = recording
+                    .streams
+                    .iter()
+                    .enumerate()
+                    .map(|(k, s)| {
+                        let seg = s.placement.segment();
+                        let (a, f) = self.classify(&reduced[k][start..end], rate_d, seg);
+                        (a, f, priority(seg))
+                    })
+                    .collect();
+                let (activity, step_hz) = tally(&votes);
+                (start + (end - start) / 2, activity, step_hz)
+            })
+            .collect();
         smooth(&mut labels);
         // Each window's label covers the half-hops around its centre.
         let mut bouts: Vec<Bout> = Vec::new();
