@@ -687,12 +687,12 @@ mod tests {
     }
 
     /// The pass over every stride that [`StrideIndex::nearest`] replaces.
-    fn naive<'a>(
-        strides: &'a [FootStride],
+    fn naive(
+        strides: &[FootStride],
         t: f64,
         within_s: f64,
         keep: impl Fn(&FootStride) -> bool,
-    ) -> Option<&'a FootStride> {
+    ) -> Option<&FootStride> {
         strides
             .iter()
             .filter(|f| (f.initial_contact_s - t).abs() <= within_s && keep(f))

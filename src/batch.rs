@@ -162,7 +162,7 @@ pub fn recordings_in(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
             walk(p, &mut out)?;
             if out.len() == before {
                 return Err(InputError::new(
-                    &p.display().to_string(),
+                    p.display().to_string(),
                     Problem::NoFile {
                         what: format!(
                             "a directory with no recordings in it (*.{})",
@@ -176,7 +176,7 @@ pub fn recordings_in(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
             out.push(p.clone());
         } else {
             return Err(InputError::new(
-                &p.display().to_string(),
+                p.display().to_string(),
                 Problem::NoFile {
                     what: "no such file or folder".into(),
                 },
@@ -414,7 +414,7 @@ pub fn read_runs(path: &Path) -> Result<Vec<RunRow>> {
             let file = std::fs::File::open(&f).map_err(|e| Error::io(&f, e))?;
             frames.push(ParquetReader::new(file).finish().map_err(|e| {
                 Error::from(InputError::new(
-                    &f.display().to_string(),
+                    f.display().to_string(),
                     Problem::Malformed(format!("not a runs table: {e}")),
                 ))
             })?);

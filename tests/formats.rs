@@ -283,7 +283,8 @@ fn mapped_csv_with_each_time_unit() {
         start_s: 0.0,
         ..rec.clone()
     };
-    let cases: [(&str, Box<dyn Fn(usize) -> String>); 4] = [
+    type Case = (&'static str, Box<dyn Fn(usize) -> String>);
+    let cases: [Case; 4] = [
         (
             "ms",
             Box::new(|i| format!("{}", 1_700_000_000_000u64 + 10 * i as u64)),

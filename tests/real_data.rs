@@ -194,9 +194,12 @@ fn ic_mae_ms(truth: &Value, report: &Report) -> f64 {
         / truth_ic.len() as f64
 }
 
-/// Per running trial of `folder`: (initial-contact MAE ms, contact-time error ms when
-/// reported), with the report's event uncertainty.
-fn event_errors(folder: &str) -> Option<Vec<(f64, Option<f64>, Option<f64>)>> {
+/// One trial's initial-contact MAE (ms), contact-time error (ms, when reported) and the
+/// report's event uncertainty (ms).
+type TrialErrors = (f64, Option<f64>, Option<f64>);
+
+/// Per running trial of `folder`: its [`TrialErrors`].
+fn event_errors(folder: &str) -> Option<Vec<TrialErrors>> {
     let mut out = Vec::new();
     for (path, truth) in &trials(folder)? {
         let (unit, frame) = options_of(truth);
@@ -220,7 +223,7 @@ fn event_errors(folder: &str) -> Option<Vec<(f64, Option<f64>, Option<f64>)>> {
 fn median_mid(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     let n = v.len();
-    if n % 2 == 0 {
+    if n.is_multiple_of(2) {
         0.5 * (v[n / 2 - 1] + v[n / 2])
     } else {
         v[n / 2]

@@ -285,10 +285,10 @@ fn raw_samples(rec: &fitparser::FitDataRecord, prefix: &str, out: &mut RawSample
     let Some(t) = t else { return };
     // the timestamp is whole seconds (fitparser may already include timestamp_ms)
     let t0 = t.floor() + ms / 1000.0;
-    let n = axes.iter().map(Vec::len).min().unwrap_or(0);
-    for i in 0..n {
+    let [x, y, z] = &axes;
+    for (i, ((&x, &y), &z)) in x.iter().zip(y).zip(z).enumerate() {
         let dt = offsets.get(i).copied().unwrap_or(0.0) / 1000.0;
-        out.push((t0 + dt, [axes[0][i], axes[1][i], axes[2][i]]));
+        out.push((t0 + dt, [x, y, z]));
     }
 }
 
