@@ -30,8 +30,8 @@ const POW10: [f64; 23] = [
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 
-/// Bytes read first from a file: enough for any header.
-const HEAD_BYTES: usize = 1 << 16;
+/// Bytes read first from a file: enough for any header, and for telling its layout.
+pub(super) const HEAD_BYTES: usize = 1 << 16;
 
 /// Below this many bytes a block is parsed on one core.
 const SPLIT_MIN_BYTES: usize = 1 << 16;
@@ -128,7 +128,7 @@ pub(super) fn read_file<H>(
     }
     let (h, data_start, cells) = header(&head)?;
     let rest = Cursor::new(&head[data_start.min(head.len())..]).chain(&mut file);
-    match read_stream(rest, 0, cells, size.saturating_sub(data_start)) {
+    match read_stream(rest, cells, size.saturating_sub(data_start)) {
         Ok(Some(columns)) => Ok(FileData::Columns(h, columns)),
         Ok(None) => {
             drop(head);
@@ -142,33 +142,21 @@ pub(super) fn read_file<H>(
     }
 }
 
-/// Reads the data lines that follow the first `skip` bytes of `reader` (the header, already
-/// read by the caller) block by block: one column per cell, or `None` when a line is
-/// not in the plain form or the data holds no line. `size_hint` (bytes, e.g. the file's
-/// length) sizes the columns. Errors of the reader itself are returned as such.
+/// Reads the data lines of `reader` (what follows the header) block by block: one column
+/// per cell, or `None` when a line is not in the plain form or the data holds no line.
+/// `size_hint` (bytes, e.g. the file's length) sizes the columns. Errors of the reader
+/// itself are returned as such.
 pub(super) fn read_stream(
     mut reader: impl Read,
-    skip: usize,
     cells: usize,
     size_hint: usize,
 ) -> std::io::Result<Option<Vec<Vec<f64>>>> {
-    let mut buf = vec![0u8; BLOCK_BYTES.min(size_hint.max(skip) + 1).max(1024)];
+    let mut buf = vec![0u8; BLOCK_BYTES.min(size_hint + 1).max(1024)];
     let mut len = 0;
-    let mut skipped = 0;
     let mut columns: Vec<Vec<f64>> = Vec::new();
     loop {
         let got = read_full(&mut reader, &mut buf[len..])?;
         len += got;
-        if skipped < skip {
-            let k = (skip - skipped).min(len);
-            buf.copy_within(k..len, 0);
-            len -= k;
-            skipped += k;
-            if got == 0 && skipped < skip {
-                return Ok(None);
-            }
-            continue;
-        }
         if columns.is_empty() {
             let rows =
                 estimate_rows(&buf[..len], cells) as f64 * (size_hint as f64) / (len.max(1) as f64);
@@ -261,8 +249,7 @@ fn number(data: &[u8], start: usize) -> Option<(f64, usize)> {
         i += 1 + decimals;
     }
     let digits = whole + decimals;
-    let ends_cell = matches!(cell.get(i), None | Some(b',' | b'\n' | b'\r'));
-    if ends_cell && (1..=15).contains(&digits) {
+    if ends_cell(cell.get(i)) && (1..=15).contains(&digits) {
         // at most 15 digits: decimals < 23, and the mantissa below 2⁵³
         let v = mantissa as f64 / POW10[decimals];
         return Some((if negative { -v } else { v }, start + i));
@@ -286,19 +273,24 @@ fn read_digits(text: &[u8], mantissa: &mut u64) -> usize {
     n
 }
 
+/// True at the end of a cell: a comma, a line end, or the end of the data.
+#[inline]
+fn ends_cell(byte: Option<&u8>) -> bool {
+    matches!(byte, None | Some(b',' | b'\n' | b'\r'))
+}
+
 /// The cell at `start` read as a finite number by a correctly rounded parser: the
 /// Eisel–Lemire algorithm (`fast_float2`) when the number it reads ends the cell, else
 /// the standard parser (both round correctly, so they agree on every cell both read).
 fn standard(data: &[u8], start: usize) -> Option<(f64, usize)> {
-    let ends_cell = |i: usize| matches!(data.get(i), None | Some(b',' | b'\n' | b'\r'));
     if let Ok((v, used)) = fast_float2::parse_partial::<f64, _>(&data[start..])
-        && ends_cell(start + used)
+        && ends_cell(data.get(start + used))
     {
         return v.is_finite().then_some((v, start + used));
     }
     let len = data[start..]
         .iter()
-        .position(|&b| matches!(b, b',' | b'\n' | b'\r'))
+        .position(|b| ends_cell(Some(b)))
         .unwrap_or(data.len() - start);
     let v: f64 = std::str::from_utf8(&data[start..start + len])
         .ok()?
@@ -488,29 +480,22 @@ mod tests {
         let body: String = (0..600_000)
             .map(|i| format!("{}.5,{}\n", i, i % 7))
             .collect();
+        assert!(body.len() > BLOCK_BYTES);
         let file = format!("{header}{body}");
-        assert!(file.len() > BLOCK_BYTES);
         let whole = parse(file.as_bytes(), header.len(), 2).unwrap();
-        let streamed = read_stream(file.as_bytes(), header.len(), 2, file.len())
+        let streamed = read_stream(body.as_bytes(), 2, body.len())
             .unwrap()
             .unwrap();
         assert_eq!(whole, streamed);
         // without a final line end, and with a wrong size hint
-        let cut = &file[..file.len() - 1];
-        let streamed = read_stream(cut.as_bytes(), header.len(), 2, 10)
-            .unwrap()
-            .unwrap();
+        let cut = &body[..body.len() - 1];
+        let streamed = read_stream(cut.as_bytes(), 2, 10).unwrap().unwrap();
         assert_eq!(streamed[0].len(), 600_000);
         // a bad line far into the stream
-        let bad = format!("{header}{body}1,x\n");
-        assert_eq!(
-            read_stream(bad.as_bytes(), header.len(), 2, bad.len()).unwrap(),
-            None
-        );
+        let bad = format!("{body}1,x\n");
+        assert_eq!(read_stream(bad.as_bytes(), 2, bad.len()).unwrap(), None);
         // no data lines
-        assert_eq!(
-            read_stream(header.as_bytes(), header.len(), 2, 7).unwrap(),
-            None
-        );
+        assert_eq!(read_stream(&b""[..], 2, 0).unwrap(), None);
+        assert_eq!(read_stream(&b"\n\n"[..], 2, 2).unwrap(), None);
     }
 }

@@ -308,7 +308,7 @@ fn streamed_format(path: &Path, options: &ReadOptions) -> Option<InputFormat> {
     let format = options.format.or_else(|| {
         let mut head = Vec::new();
         std::fs::File::open(path)
-            .and_then(|f| f.take(1 << 16).read_to_end(&mut head))
+            .and_then(|f| f.take(fast_csv::HEAD_BYTES as u64).read_to_end(&mut head))
             .ok()
             .and_then(|_| InputFormat::detect(&head))
     })?;
