@@ -18,6 +18,7 @@ use std::path::Path;
 
 /// Reads a canonical CSV from `reader`; `source` names it in messages.
 pub fn read_csv<R: Read>(mut reader: R, source: &str, options: &ReadOptions) -> Result<Recording> {
+    super::check_rate_option(options)?;
     let mut bytes = Vec::new();
     reader
         .read_to_end(&mut bytes)
@@ -30,6 +31,7 @@ pub fn read_csv<R: Read>(mut reader: R, source: &str, options: &ReadOptions) -> 
 /// Reads the canonical CSV at `path`, block by block when it is in the plain form (the
 /// file is never held whole then).
 pub fn read_csv_path(path: &Path, options: &ReadOptions) -> Result<Recording> {
+    super::check_rate_option(options)?;
     let source = path.display().to_string();
     let table = read_blocks(path, &source, options)?;
     assemble(table, options)

@@ -317,7 +317,6 @@ fn streamed_format(path: &Path, options: &ReadOptions) -> Option<InputFormat> {
 
 /// Reads the file at `path` in a streamed layout ([`streamed_format`]).
 fn read_streamed(path: &Path, format: InputFormat, options: &ReadOptions) -> Result<Recording> {
-    check_rate_option(options)?;
     match format {
         InputFormat::Gaitmap => gaitmap_csv::read_gaitmap_path(path, options),
         _ => canonical_csv::read_csv_path(path, options),
