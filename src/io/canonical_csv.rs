@@ -319,6 +319,11 @@ fn read_blocks(path: &Path, source: &str, options: &ReadOptions) -> Result<Table
     }
 }
 
+/// The file line (1-based) that holds byte `at` of `bytes`.
+pub(super) fn line_of_byte(bytes: &[u8], at: usize) -> usize {
+    bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
 /// Splits a CSV line at the commas outside double quotes.
 pub(super) fn split_cells(line: &str) -> Vec<&str> {
     let mut cells = Vec::new();
@@ -353,7 +358,7 @@ pub(super) fn parse_exact(
             .iter()
             .rposition(|&b| b == b'\n')
             .map_or(0, |p| p + 1);
-        let line = bytes[..line_start].iter().filter(|&&b| b == b'\n').count() + 1;
+        let line = line_of_byte(bytes, line_start);
         // the line up to the bad byte is valid UTF-8
         let before = std::str::from_utf8(&bytes[line_start..bad_at]).unwrap_or_default();
         let mut err =
@@ -363,7 +368,7 @@ pub(super) fn parse_exact(
         }
         Error::from(err)
     })?;
-    let first_line = bytes[..data_start].iter().filter(|&&b| b == b'\n').count() + 1;
+    let first_line = line_of_byte(bytes, data_start);
     let mut values = vec![Vec::new(); header.len()];
     let mut lines = Vec::new();
     for (k, raw) in text[data_start.min(text.len())..].split('\n').enumerate() {

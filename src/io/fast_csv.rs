@@ -45,7 +45,7 @@ const BLOCK_BYTES: usize = 4 << 20;
 ///
 /// The lines are counted first (a SIMD newline search), so that each half of a large
 /// block is parsed by one core straight into its own rows of the columns.
-pub(super) fn parse_into(data: &[u8], columns: &mut [Vec<f64>], at_end: bool) -> Option<()> {
+fn parse_into(data: &[u8], columns: &mut [Vec<f64>], at_end: bool) -> Option<()> {
     let data = if at_end {
         let blank = data.iter().rev().take_while(|b| b.is_ascii_whitespace());
         let end = data.len() - blank.count();

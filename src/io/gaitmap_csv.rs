@@ -26,7 +26,7 @@
 
 use super::ReadOptions;
 use super::assemble::{Column, SensorKind, Table, assemble};
-use super::canonical_csv::{bad, parse_exact, split_cells, split_header};
+use super::canonical_csv::{bad, line_of_byte, parse_exact, split_cells, split_header};
 use super::fast_csv::{self, FileData};
 use crate::error::{Error, InputError, Problem, Result};
 use crate::recording::{AccUnit, GyrUnit, Placement, Recording, Warning};
@@ -74,11 +74,7 @@ pub fn read_gaitmap_path(path: &Path, options: &ReadOptions) -> Result<Recording
     let data = fast_csv::read_file(path, &source, |head| {
         let header = parse_header(head, &source)?;
         let (data_start, cells) = (header.data_start, header.columns.len() + 1);
-        Ok((
-            (header, first_data_line(head, data_start)),
-            data_start,
-            cells,
-        ))
+        Ok(((header, line_of_byte(head, data_start)), data_start, cells))
     })?;
     let parsed = match data {
         FileData::Columns((header, first_line), values) => {
@@ -284,7 +280,7 @@ fn parse(bytes: &[u8], source: &str, rate_hz: Option<f64>) -> Result<(Table, Opt
     let labels: Vec<String> = std::iter::once(INDEX.to_string())
         .chain(header.columns.iter().map(|c| c.label.clone()))
         .collect();
-    let first_line = first_data_line(bytes, data_start);
+    let first_line = line_of_byte(bytes, data_start);
     let (values, lines) = match fast_csv::parse(bytes, data_start, labels.len()) {
         Some(values) => {
             let n = values[0].len();
@@ -293,11 +289,6 @@ fn parse(bytes: &[u8], source: &str, rate_hz: Option<f64>) -> Result<(Table, Opt
         None => parse_exact(bytes, data_start, &labels, source)?,
     };
     table_of(header, values, lines, source, rate_hz)
-}
-
-/// The file line (1-based) that starts at byte `data_start`.
-fn first_data_line(bytes: &[u8], data_start: usize) -> usize {
-    bytes[..data_start].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 /// The table of parsed columns (the index first, then the header's sensor columns), each
