@@ -157,8 +157,7 @@ impl AnalysisConfig {
             .map(|s| align(s, recording.frame))
             .collect();
         lap("alignment");
-        let norms: Vec<&[f64]> = aligned.iter().map(|a| a.norm_g.as_slice()).collect();
-        let bouts = self.bouts.process(recording, &norms);
+        let bouts = self.bouts.process(recording, &aligned);
         lap("bouts");
         let contacts = self.events.process(recording, &aligned, &bouts)?;
         lap("events");

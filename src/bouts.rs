@@ -9,7 +9,7 @@
 //! `other` when it is not rhythmic. The streams vote,
 //! the labels are smoothed, and runs of equal labels become bouts.
 
-use crate::dsp::block_mean;
+use crate::alignment::{Aligned, Signal};
 use crate::recording::{Recording, Segment};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -95,9 +95,10 @@ fn running_sd_g(segment: Segment) -> f64 {
 }
 
 impl BoutConfig {
-    /// Finds the bouts of `recording`, given each stream's acceleration magnitude in g
-    /// (same order as `recording.streams`).
-    pub fn process(&self, recording: &Recording, norms_g: &[&[f64]]) -> Vec<Bout> {
+    /// Finds the bouts of `recording` from each stream's acceleration magnitude
+    /// (`aligned` in the order of `recording.streams`).
+    pub fn process(&self, recording: &Recording, aligned: &[Aligned]) -> Vec<Bout> {
+        let norms_g: Vec<Signal> = aligned.iter().map(Aligned::norm_g).collect();
         let n = recording.len();
         let rate = recording.rate_hz;
         let decim = ((rate / 50.0).round() as usize).max(1);
@@ -106,7 +107,7 @@ impl BoutConfig {
         let window_s = self.window_s.min(duration);
         let win = ((window_s * rate_d) as usize).max(4);
         let hop = ((self.hop_s * rate_d) as usize).max(1);
-        let reduced: Vec<Vec<f64>> = norms_g.iter().map(|x| block_mean(x, decim)).collect();
+        let reduced: Vec<Vec<f64>> = norms_g.par_iter().map(|x| x.block_mean(decim)).collect();
         let len_d = reduced.first().map_or(0, Vec::len);
         // the windows' starts, the last window ending with the recording
         let mut starts = vec![0];
@@ -161,7 +162,7 @@ impl BoutConfig {
             }
         }
         merge_short(&mut bouts, self.min_bout_s);
-        let mut bouts = self.trim_still_edges(bouts, norms_g, rate, recording.start_s);
+        let mut bouts = self.trim_still_edges(bouts, &norms_g, rate, recording.start_s);
         // A bout's rhythm is the median of its windows' (a merged neighbour's windows or
         // an odd window do not move it).
         for b in &mut bouts {
@@ -185,7 +186,7 @@ impl BoutConfig {
     fn trim_still_edges(
         &self,
         bouts: Vec<Bout>,
-        norms_g: &[&[f64]],
+        norms_g: &[Signal],
         rate: f64,
         start_s: f64,
     ) -> Vec<Bout> {
@@ -195,9 +196,8 @@ impl BoutConfig {
             let j = (i + block).min(n);
             j > i + 1
                 && norms_g.iter().all(|x| {
-                    let w = &x[i..j];
-                    let m = w.iter().sum::<f64>() / w.len() as f64;
-                    (w.iter().map(|v| (v - m).powi(2)).sum::<f64>() / w.len() as f64).sqrt()
+                    let m = x.mean(i..j);
+                    (x.values(i..j).map(|v| (v - m).powi(2)).sum::<f64>() / (j - i) as f64).sqrt()
                         < self.still_sd_g
                 })
         };

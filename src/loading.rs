@@ -167,20 +167,20 @@ impl LoadingConfig {
                         .flatten()
                     });
                 let Some(j) = stream else { continue };
-                let v = &aligned[j].vertical_g;
+                let v = aligned[j].vertical_g();
                 let i0 = recording.sample_index(step.initial_contact_s);
                 if i0 < 0 || (i0 + window) as usize >= v.len() {
                     continue;
                 }
                 let i0 = i0 as usize;
-                let (ip, peak) = (i0..i0 + window as usize).map(|i| (i, v[i])).fold(
+                let (ip, peak) = (i0..i0 + window as usize).map(|i| (i, v.at(i))).fold(
                     (i0, f64::NEG_INFINITY),
                     |b, x| if x.1 > b.1 { x } else { b },
                 );
                 out.steps[k].impact_peak_g = Some(peak);
                 if ip > i0 {
                     out.steps[k].loading_rate_g_per_s =
-                        Some((peak - v[i0]) / ((ip - i0) as f64 / rate));
+                        Some((peak - v.at(i0)) / ((ip - i0) as f64 / rate));
                 }
             }
         }
@@ -303,8 +303,8 @@ impl LoadingConfig {
         else {
             return;
         };
-        let (v, f) = (&aligned.vertical_g, &aligned.forward_g);
-        let fs = lp.filtfilt(f);
+        let (v, f) = (aligned.vertical_g(), aligned.forward_g().to_vec());
+        let fs = lp.filtfilt(&f);
         let n = v.len();
         let window = ((self.impact_window_s * rate).round() as isize).max(2);
         for (k, s) in steps.iter().enumerate() {
@@ -315,7 +315,7 @@ impl LoadingConfig {
                 continue;
             }
             let (i0, i1) = (i0 as usize, i1 as usize);
-            let mean_v = v[i0..i1].iter().sum::<f64>() / (i1 - i0) as f64;
+            let mean_v = v.mean(i0..i1);
             if mean_v <= 0.1 {
                 continue;
             }
@@ -342,7 +342,8 @@ impl LoadingConfig {
 /// fore-aft signal is `forward cos θ − vertical sin θ`. Zero for axes found from the data
 /// (their up is the mean specific force already).
 fn level_forward_g(recording: &Recording, aligned: &Aligned, steps: &[Step]) -> Vec<f64> {
-    let n = aligned.forward_g.len() as isize;
+    let (forward_g, vertical_g) = (aligned.forward_g(), aligned.vertical_g());
+    let n = aligned.len() as isize;
     let (mut sf, mut sv) = (0.0, 0.0);
     for s in steps.iter().filter(|s| s.activity == Activity::Running) {
         let Some(step_s) = s.step_s else { continue };
@@ -351,26 +352,23 @@ fn level_forward_g(recording: &Recording, aligned: &Aligned, steps: &[Step]) -> 
             .sample_index(s.initial_contact_s + step_s)
             .clamp(0, n) as usize;
         for i in i0..i1 {
-            sf += aligned.forward_g[i];
-            sv += aligned.vertical_g[i];
+            sf += forward_g.at(i);
+            sv += vertical_g.at(i);
         }
     }
     if sv <= 0.0 {
-        return aligned.forward_g.clone();
+        return forward_g.to_vec();
     }
     let (sin, cos) = sf.atan2(sv).sin_cos();
-    aligned
-        .forward_g
-        .iter()
-        .zip(&aligned.vertical_g)
-        .map(|(f, v)| f * cos - v * sin)
+    (0..aligned.len())
+        .map(|i| forward_g.at(i) * cos - vertical_g.at(i) * sin)
         .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::alignment::BodyAxes;
+    use crate::alignment::align;
     use crate::recording::{Frame, InputUnits, Side, Stream};
     use nalgebra::Vector3;
 
@@ -383,12 +381,12 @@ mod tests {
         }
     }
 
-    fn pelvis(rate: f64, vertical: Vec<f64>, forward: Vec<f64>) -> (Recording, Vec<Aligned>) {
+    fn pelvis(rate: f64, vertical: Vec<f64>, forward: Vec<f64>) -> Recording {
         let n = vertical.len();
         let acc = crate::recording::Axes3::from_vectors(
             (0..n).map(|i| Vector3::new(forward[i], 0.0, vertical[i]) * STANDARD_GRAVITY_MPS2),
         );
-        let rec = Recording {
+        Recording {
             source: "test".into(),
             rate_hz: rate,
             start_s: 0.0,
@@ -406,24 +404,7 @@ mod tests {
                 gyr_detected: false,
             },
             warnings: Vec::new(),
-        };
-        let aligned = vec![Aligned {
-            axes: BodyAxes {
-                up: Vector3::z(),
-                forward: Vector3::x(),
-                left: Vector3::y(),
-                forward_sign_known: true,
-            },
-            norm_g: vertical
-                .iter()
-                .zip(&forward)
-                .map(|(a, b)| a.hypot(*b))
-                .collect(),
-            lateral_g: vec![0.0; n],
-            vertical_g: vertical,
-            forward_g: forward,
-        }];
-        (rec, aligned)
+        }
     }
 
     /// Steps of 0.35 s with 0.25 s half-sine stances (2.5 g peak) and a sine braking
@@ -453,7 +434,8 @@ mod tests {
     fn braking_of_a_sine_is_its_amplitude_and_impulse() {
         let rate = 500.0;
         let (v, f, steps) = signals(rate, 0.0);
-        let (rec, aligned) = pelvis(rate, v, f);
+        let rec = pelvis(rate, v, f);
+        let aligned = vec![align(&rec.streams[0], Frame::Body)];
         let out = LoadingConfig::default().process(&rec, &aligned, &steps);
         let s = out.steps[5];
         let peak = s.braking_peak_g.unwrap();
@@ -486,7 +468,8 @@ mod tests {
             (1.0, StrikePattern::Rearfoot),
         ] {
             let (v, f, steps) = signals(rate, transient_g);
-            let (rec, aligned) = pelvis(rate, v, f);
+            let rec = pelvis(rate, v, f);
+            let aligned = vec![align(&rec.streams[0], Frame::Body)];
             let out = LoadingConfig::default().process(&rec, &aligned, &steps);
             let got: Vec<_> = out.steps[2..20]
                 .iter()

@@ -9,7 +9,6 @@
 
 use crate::alignment::Aligned;
 use crate::bouts::{Activity, Bout};
-use crate::dsp::block_mean;
 use crate::dsp::spectrum::{Welch, dominant_frequency};
 use crate::events::{Contact, StreamContacts, event_uncertainty_ms};
 use crate::recording::{Placement, Recording, Segment, Side};
@@ -577,14 +576,12 @@ fn fft_cadence(
         .next_power_of_two()
         .max(seg_len.next_power_of_two());
     let leg = matches!(segment, Segment::Foot | Segment::Shank);
-    let signal = block_mean(
-        if leg {
-            &aligned.norm_g
-        } else {
-            &aligned.vertical_g
-        },
-        decim,
-    );
+    let signal = if leg {
+        aligned.norm_g()
+    } else {
+        aligned.vertical_g()
+    }
+    .block_mean(decim);
     let mut welch = Welch::new(seg_len, fft_len);
     let mut total: Option<Vec<f64>> = None;
     for b in bouts.iter().filter(|b| b.activity == Activity::Running) {

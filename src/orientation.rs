@@ -159,27 +159,42 @@ impl OrientationFilter {
     /// # Panics
     /// When the accelerometer and gyroscope lengths differ.
     pub fn run(&self, acc_mps2: &Axes3, gyr_radps: &Axes3) -> Attitude {
+        let mut q = vec![UnitQuaternion::identity(); acc_mps2.len()];
+        let gyr_bias_radps = self.run_each(acc_mps2, gyr_radps, |i, qi| q[i] = qi);
+        Attitude { q, gyr_bias_radps }
+    }
+
+    /// As [`run`](Self::run), but each sample's attitude is handed to `each` (with its
+    /// index, from the last sample to the first) instead of kept: a stage that reads a
+    /// few samples, or angles, of a long recording does not hold a quaternion per
+    /// sample. Returns the gyroscope bias.
+    ///
+    /// # Panics
+    /// When the accelerometer and gyroscope lengths differ.
+    pub fn run_each(
+        &self,
+        acc_mps2: &Axes3,
+        gyr_radps: &Axes3,
+        mut each: impl FnMut(usize, UnitQuaternion<f64>),
+    ) -> Vector3<f64> {
         let n = acc_mps2.len();
         assert_eq!(n, gyr_radps.len(), "accelerometer and gyroscope lengths");
         if n == 0 {
-            return Attitude {
-                q: Vec::new(),
-                gyr_bias_radps: Vector3::zeros(),
-            };
+            return Vector3::zeros();
         }
         let (start, mut state) = self.initial_state(acc_mps2, gyr_radps);
         // Warm-up: forward from the start, then back and forth until long enough,
         // ending forward so that the result pass starts from the last sample.
         let k = self.speedup;
         let fast = (self.kp * k, self.ki * k * k);
-        self.pass(acc_mps2, gyr_radps, (start, n - 1), fast, &mut state, None);
+        let skip = &mut |_: usize, _: UnitQuaternion<f64>| {};
+        self.pass(acc_mps2, gyr_radps, (start, n - 1), fast, &mut state, skip);
         let mut covered = n - start;
         while covered < self.warmup_n && n > 1 {
-            self.pass(acc_mps2, gyr_radps, (n - 1, 0), fast, &mut state, None);
-            self.pass(acc_mps2, gyr_radps, (0, n - 1), fast, &mut state, None);
+            self.pass(acc_mps2, gyr_radps, (n - 1, 0), fast, &mut state, skip);
+            self.pass(acc_mps2, gyr_radps, (0, n - 1), fast, &mut state, skip);
             covered += 2 * n;
         }
-        let mut q = vec![UnitQuaternion::identity(); n];
         let gains = (self.kp, self.ki);
         self.pass(
             acc_mps2,
@@ -187,12 +202,9 @@ impl OrientationFilter {
             (n - 1, 0),
             gains,
             &mut state,
-            Some(&mut q),
+            &mut each,
         );
-        Attitude {
-            q,
-            gyr_bias_radps: state.bias,
-        }
+        state.bias
     }
 
     /// Start sample and state: the first still period, else the first `init_n` samples.
@@ -236,7 +248,7 @@ impl OrientationFilter {
 
     /// Runs the filter with gains `(kp, ki)` from sample `from` to sample `to` (either
     /// direction), updating
-    /// `state`, and stores the attitude of every sample visited in `out`.
+    /// `state`, and hands the attitude of every sample visited to `out`.
     fn pass(
         &self,
         acc: &Axes3,
@@ -244,15 +256,13 @@ impl OrientationFilter {
         (from, to): (usize, usize),
         (kp, ki): (f64, f64),
         state: &mut State,
-        mut out: Option<&mut [UnitQuaternion<f64>]>,
+        out: &mut impl FnMut(usize, UnitQuaternion<f64>),
     ) {
         let up = Vector3::z();
         let sign = if to >= from { 1.0 } else { -1.0 };
         let k_g = 1.0 / STANDARD_GRAVITY_MPS2;
         let mut i = from;
-        if let Some(o) = out.as_deref_mut() {
-            o[i] = state.q;
-        }
+        out(i, state.q);
         while i != to {
             let j = if sign > 0.0 { i + 1 } else { i - 1 };
             let (w0, w1) = (gyr.at(i) - state.bias, gyr.at(j) - state.bias);
@@ -267,9 +277,7 @@ impl OrientationFilter {
             q *= UnitQuaternion::from_scaled_axis(e * (kp * self.dt_s));
             state.bias -= e * (sign * ki * self.dt_s);
             state.q = UnitQuaternion::new_normalize(q.into_inner());
-            if let Some(o) = out.as_deref_mut() {
-                o[j] = state.q;
-            }
+            out(j, state.q);
             i = j;
         }
     }

@@ -82,7 +82,7 @@ impl OscillationConfig {
                 ..Oscillation::default()
             };
         };
-        let v = &aligned[i].vertical_g;
+        let v = aligned[i].vertical_g();
         let (rate, t0) = (recording.rate_hz, recording.start_s);
         let per_step_mm: Vec<Option<f64>> = steps
             .iter()
@@ -96,7 +96,7 @@ impl OscillationConfig {
                     return None;
                 }
                 // both ends: the same phase of the stride
-                stride_excursion_m(&v[a as usize..=b as usize], rate).map(|m| m * 1000.0)
+                stride_excursion_m(&v.slice(a as usize..b as usize + 1), rate).map(|m| m * 1000.0)
             })
             .collect();
         let mean = mean(per_step_mm.iter().flatten().copied());

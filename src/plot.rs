@@ -1308,14 +1308,14 @@ fn stride_panels(input: &ChartInput) -> Vec<StridePanel> {
             .iter()
             .map(|&i| {
                 let sig = if trunk_borne {
-                    &aligned[i].vertical_g
+                    aligned[i].vertical_g()
                 } else {
-                    &aligned[i].norm_g
+                    aligned[i].norm_g()
                 };
                 (
                     recording.streams[i].placement.as_str().to_string(),
                     colour(i),
-                    (lo..hi).map(|k| (t(k) - ic, sig[k])).collect(),
+                    (lo..hi).map(|k| (t(k) - ic, sig.at(k))).collect(),
                 )
             })
             .collect();

@@ -153,10 +153,13 @@ impl PostureConfig {
                 Frame::Body => Matrix3::identity(),
                 Frame::Sensor => Matrix3::from_columns(&[axes.forward, axes.left, axes.up]),
             };
-            let att = filter.run(&stream.acc_mps2, gyr);
-            Ok(segment_angles(att.q.iter().map(|q| {
-                q.to_rotation_matrix().into_inner() * seg_to_sensor
-            })))
+            // angles straight from the filter: no quaternion per sample is kept
+            let mut a = SegmentAngles::zeros(stream.len());
+            filter.run_each(&stream.acc_mps2, gyr, |i, q| {
+                a.set(i, &(q.to_rotation_matrix().into_inner() * seg_to_sensor));
+            });
+            a.unwrap_yaw();
+            Ok(a)
         };
         let (trunk, pelvis) =
             rayon::join(|| segment(Placement::Trunk), || segment(Placement::Pelvis));
@@ -335,18 +338,38 @@ impl Posture {
 
 /// Yaw (unwrapped), pitch and roll of a sequence of segment → world rotations.
 pub fn segment_angles(rotations: impl Iterator<Item = Matrix3<f64>>) -> SegmentAngles {
-    let mut a = SegmentAngles::default();
-    let tau = std::f64::consts::TAU;
-    for r in rotations {
-        let (mut yaw, pitch, roll) = angles(&r);
-        if let Some(&last) = a.yaw_rad.last() {
-            yaw += tau * ((last - yaw) / tau).round();
-        }
-        a.yaw_rad.push(yaw);
-        a.pitch_rad.push(pitch);
-        a.roll_rad.push(roll);
+    let rotations: Vec<Matrix3<f64>> = rotations.collect();
+    let mut a = SegmentAngles::zeros(rotations.len());
+    for (i, r) in rotations.iter().enumerate() {
+        a.set(i, r);
     }
+    a.unwrap_yaw();
     a
+}
+
+impl SegmentAngles {
+    /// `n` samples of zero angles.
+    fn zeros(n: usize) -> Self {
+        SegmentAngles {
+            yaw_rad: vec![0.0; n],
+            pitch_rad: vec![0.0; n],
+            roll_rad: vec![0.0; n],
+        }
+    }
+
+    /// Sets sample `i` to the angles of rotation `r`, yaw in (−π, π].
+    fn set(&mut self, i: usize, r: &Matrix3<f64>) {
+        (self.yaw_rad[i], self.pitch_rad[i], self.roll_rad[i]) = angles(r);
+    }
+
+    /// Makes yaw continuous: each sample within π of the one before.
+    fn unwrap_yaw(&mut self) {
+        let tau = std::f64::consts::TAU;
+        for i in 1..self.yaw_rad.len() {
+            let last = self.yaw_rad[i - 1];
+            self.yaw_rad[i] += tau * ((last - self.yaw_rad[i]) / tau).round();
+        }
+    }
 }
 
 /// `x` at time `t_s` by linear interpolation (`x[i]` at `start_s + i / rate_hz`);

@@ -160,20 +160,15 @@ impl ReachConfig {
             let Some(axis) = standing_axis(recording, &stream.acc_mps2, &standing) else {
                 continue;
             };
-            let attitude = self
-                .orientation
-                .plan(recording.rate_hz)
-                .run(&stream.acc_mps2, gyr);
             let side = stream.placement.side();
             let index = |t: f64| {
                 usize::try_from(recording.sample_index(t))
                     .ok()
-                    .filter(|&i| i < attitude.q.len())
+                    .filter(|&i| i < stream.len())
             };
             let early = self.early_stance_s;
-            // per step of this shank: (k, IC time, shank axis in the world at IC, its
-            // horizontal turn in early stance)
-            let mut mine: Vec<(usize, f64, Vector3<f64>, Vector3<f64>)> = steps
+            // per step of this shank: (k, IC time, sample at IC, sample after early stance)
+            let samples: Vec<(usize, f64, usize, usize)> = steps
                 .iter()
                 .enumerate()
                 .filter(|(_, s)| s.side == side && side != Side::Unknown)
@@ -181,10 +176,33 @@ impl ReachConfig {
                 .filter_map(|(k, s)| {
                     let i0 = index(s.initial_contact_s)?;
                     let i1 = index(s.initial_contact_s + early)?;
-                    let w0 = attitude.q[i0] * axis;
-                    let w1 = attitude.q[i1] * axis;
+                    Some((k, s.initial_contact_s, i0, i1))
+                })
+                .collect();
+            if samples.is_empty() {
+                continue;
+            }
+            // the shank's axis in the world at those samples only
+            let mut wanted: Vec<usize> = samples.iter().flat_map(|s| [s.2, s.3]).collect();
+            wanted.sort_unstable();
+            wanted.dedup();
+            let mut world = vec![Vector3::zeros(); wanted.len()];
+            self.orientation
+                .plan(recording.rate_hz)
+                .run_each(&stream.acc_mps2, gyr, |i, q| {
+                    if let Ok(w) = wanted.binary_search(&i) {
+                        world[w] = q * axis;
+                    }
+                });
+            let world_at = |i: usize| wanted.binary_search(&i).map(|w| world[w]).ok();
+            // per step: (k, IC time, shank axis in the world at IC, its horizontal turn
+            // in early stance)
+            let mut mine: Vec<(usize, f64, Vector3<f64>, Vector3<f64>)> = samples
+                .iter()
+                .filter_map(|&(k, t, i0, i1)| {
+                    let (w0, w1) = (world_at(i0)?, world_at(i1)?);
                     let turn = Vector3::new(w1.x - w0.x, w1.y - w0.y, 0.0);
-                    Some((k, s.initial_contact_s, w0, turn))
+                    Some((k, t, w0, turn))
                 })
                 .collect();
             mine.sort_by(|a, b| a.1.total_cmp(&b.1));

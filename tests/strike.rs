@@ -195,8 +195,7 @@ fn gaitmap_walk_strides_add_up_to_the_distance_walked() {
         .iter()
         .map(|s| align(s, recording.frame))
         .collect();
-    let norms: Vec<&[f64]> = aligned.iter().map(|a| a.norm_g.as_slice()).collect();
-    let bouts = config.bouts.process(&recording, &norms);
+    let bouts = config.bouts.process(&recording, &aligned);
     let contacts = config.events.process(&recording, &aligned, &bouts).unwrap();
     let trajectory = TrajectoryConfig::default().process(&recording, &contacts);
     for placement in [Placement::LeftFoot, Placement::RightFoot] {

@@ -140,8 +140,8 @@ impl Fixture {
 }
 
 /// Every stage's output on a fixture, computed once, in pipeline order.
-pub struct Staged {
-    aligned: Vec<Aligned>,
+pub struct Staged<'r> {
+    aligned: Vec<Aligned<'r>>,
     bouts: Vec<Bout>,
     contacts: Vec<StreamContacts>,
     metrics: Metrics,
@@ -149,11 +149,10 @@ pub struct Staged {
     charts: Vec<(ChartKind, String)>,
 }
 
-impl Staged {
-    pub fn new(config: &AnalysisConfig, r: &Recording) -> Staged {
+impl<'r> Staged<'r> {
+    pub fn new(config: &AnalysisConfig, r: &'r Recording) -> Staged<'r> {
         let aligned: Vec<Aligned> = r.streams.iter().map(|s| align(s, r.frame)).collect();
-        let norms: Vec<&[f64]> = aligned.iter().map(|a| a.norm_g.as_slice()).collect();
-        let bouts = config.bouts.process(r, &norms);
+        let bouts = config.bouts.process(r, &aligned);
         let contacts = config.events.process(r, &aligned, &bouts).expect("events");
         let metrics = config.metrics.process(r, &aligned, &bouts, &contacts);
         let report = config.process(r).expect("analyse fixture");
@@ -266,10 +265,7 @@ pub fn stage_benches(c: &mut Criterion, fixtures: &[(&Fixture, &Staged)], second
         .iter()
         .map(|st| align(st, r.frame))
         .collect::<Vec<_>>());
-    stage!("bouts", |r, s| {
-        let norms: Vec<&[f64]> = s.aligned.iter().map(|a| a.norm_g.as_slice()).collect();
-        config.bouts.process(r, &norms)
-    });
+    stage!("bouts", |r, s| config.bouts.process(r, &s.aligned));
     stage!("events", |r, s| config
         .events
         .process(r, &s.aligned, &s.bouts)

@@ -167,9 +167,9 @@ impl EventConfig {
         let one_leg = matches!(segment, Segment::Foot | Segment::Shank);
         // a foot with a gyroscope times its events on the raw magnitude
         let signal = match (segment, &stream.gyr_radps) {
-            (Segment::Pelvis | Segment::Trunk, _) => lp.filtfilt(&al.vertical_g),
+            (Segment::Pelvis | Segment::Trunk, _) => lp.filtfilt(&al.vertical_g().to_vec()),
             (Segment::Foot, Some(_)) => Vec::new(),
-            _ => lp.filtfilt(&al.norm_g),
+            _ => lp.filtfilt(&al.norm_g().to_vec()),
         };
         let mut contacts = Vec::new();
         for (b, bout) in bouts.iter().enumerate() {
@@ -177,7 +177,7 @@ impl EventConfig {
                 continue;
             }
             let i0 = ((bout.start_s - recording.start_s) * rate).max(0.0) as usize;
-            let i1 = (((bout.end_s - recording.start_s) * rate) as usize).min(al.norm_g.len());
+            let i1 = (((bout.end_s - recording.start_s) * rate) as usize).min(al.len());
             if i1 <= i0 + 4 {
                 continue;
             }
@@ -197,7 +197,7 @@ impl EventConfig {
                         start: i0,
                         len: i1.min(g.len()).saturating_sub(i0),
                     };
-                    self.foot_gyro_contacts(&al.norm_g[i0..i1], &gyr, rate, period)?
+                    self.foot_gyro_contacts(&al.norm_g().slice(i0..i1), &gyr, rate, period)?
                 }
                 (Segment::Foot | Segment::Shank, _) => {
                     let acc_g: Vec<Vector3<f64>> = (i0..i1)

@@ -23,15 +23,9 @@ const BRAKING_WINDOW_S: f64 = 0.05;
 /// `start_s` map times to samples of `aligned`. Contacts stay `Unknown` where a run of
 /// steps is too short (fewer than 4) or its sideways pattern too weak to read.
 pub fn assign_sides(contacts: &mut [Contact], aligned: &Aligned, rate_hz: f64, start_s: f64) {
-    let n = aligned.lateral_g.len();
+    let n = aligned.len();
     let index = |t: f64| (((t - start_s) * rate_hz).round().max(0.0) as usize).min(n);
-    let mean = |x: &[f64]| {
-        if x.is_empty() {
-            0.0
-        } else {
-            x.iter().sum::<f64>() / x.len() as f64
-        }
-    };
+    let (forward_g, lateral_g) = (aligned.forward_g(), aligned.lateral_g());
     // each stance's mean horizontal specific force (initial contact to toe-off, or the
     // first 60% of the step when toe-off is unknown), as (forward, lateral)
     let stance: Vec<(f64, f64)> = (0..contacts.len())
@@ -44,10 +38,7 @@ pub fn assign_sides(contacts: &mut [Contact], aligned: &Aligned, rate_hz: f64, s
                 c.initial_contact_s + 0.6 * (next - c.initial_contact_s).clamp(0.15, 0.6)
             });
             let (i, j) = (index(c.initial_contact_s), index(end));
-            (
-                mean(&aligned.forward_g[i..j]),
-                mean(&aligned.lateral_g[i..j]),
-            )
+            (forward_g.mean(i..j), lateral_g.mean(i..j))
         })
         .collect();
     // The lateral direction in the horizontal plane, as (forward, lateral) weights.
@@ -69,21 +60,19 @@ pub fn assign_sides(contacts: &mut [Contact], aligned: &Aligned, rate_hz: f64, s
         let (mut ef, mut el) = (angle.cos(), angle.sin());
         // forward = left × up, i.e. (el, -ef) in (forward, lateral) weights; it must
         // read braking (below its stride mean) just after contact
-        let overall_f = mean(&aligned.forward_g);
-        let overall_l = mean(&aligned.lateral_g);
-        let braking = mean(
-            &contacts
-                .iter()
-                .map(|c| {
-                    let (i, j) = (
-                        index(c.initial_contact_s),
-                        index(c.initial_contact_s + BRAKING_WINDOW_S),
-                    );
-                    el * (mean(&aligned.forward_g[i..j]) - overall_f)
-                        - ef * (mean(&aligned.lateral_g[i..j]) - overall_l)
-                })
-                .collect::<Vec<f64>>(),
-        );
+        let overall_f = forward_g.mean(0..n);
+        let overall_l = lateral_g.mean(0..n);
+        let braking = contacts
+            .iter()
+            .map(|c| {
+                let (i, j) = (
+                    index(c.initial_contact_s),
+                    index(c.initial_contact_s + BRAKING_WINDOW_S),
+                );
+                el * (forward_g.mean(i..j) - overall_f) - ef * (lateral_g.mean(i..j) - overall_l)
+            })
+            .sum::<f64>()
+            / contacts.len().max(1) as f64;
         if braking > 0.0 {
             (ef, el) = (-ef, -el);
         }
@@ -148,22 +137,28 @@ mod tests {
     use super::*;
     use crate::alignment::BodyAxes;
     use crate::bouts::Activity;
+    use crate::recording::{Axes3, STANDARD_GRAVITY_MPS2};
     use nalgebra::Vector3;
 
-    fn aligned(lateral: Vec<f64>, forward: Vec<f64>, sign_known: bool) -> Aligned {
-        let n = lateral.len();
-        Aligned {
-            axes: BodyAxes {
-                up: Vector3::z(),
-                forward: Vector3::x(),
-                left: Vector3::y(),
-                forward_sign_known: sign_known,
-            },
-            vertical_g: vec![1.0; n],
-            forward_g: forward,
-            lateral_g: lateral,
-            norm_g: vec![1.0; n],
-        }
+    /// An accelerometer reading `forward` and `lateral` (g) on x and y, gravity on z.
+    fn acc(lateral: Vec<f64>, forward: Vec<f64>) -> Axes3 {
+        let g = STANDARD_GRAVITY_MPS2;
+        Axes3::from_vectors(
+            lateral
+                .iter()
+                .zip(&forward)
+                .map(|(l, f)| Vector3::new(f * g, l * g, g)),
+        )
+    }
+
+    fn aligned(acc: &Axes3, sign_known: bool) -> Aligned<'_> {
+        let axes = BodyAxes {
+            up: Vector3::z(),
+            forward: Vector3::x(),
+            left: Vector3::y(),
+            forward_sign_known: sign_known,
+        };
+        Aligned::new(axes, acc)
     }
 
     fn contacts(n: usize, step_s: f64) -> Vec<Contact> {
@@ -195,7 +190,7 @@ mod tests {
     fn stance_pushing_right_is_a_left_step() {
         let (lat, fwd) = signals(10, 1.0);
         let mut c = contacts(10, 0.3);
-        assign_sides(&mut c, &aligned(lat, fwd, true), 100.0, 0.0);
+        assign_sides(&mut c, &aligned(&acc(lat, fwd), true), 100.0, 0.0);
         assert_eq!(c[0].side, Side::Left);
         assert_eq!(c[1].side, Side::Right);
         assert_eq!(c[9].side, Side::Right);
@@ -206,7 +201,7 @@ mod tests {
         // the sensor's forward points backward: every sign flipped
         let (lat, fwd) = signals(10, -1.0);
         let mut c = contacts(10, 0.3);
-        assign_sides(&mut c, &aligned(lat, fwd, false), 100.0, 0.0);
+        assign_sides(&mut c, &aligned(&acc(lat, fwd), false), 100.0, 0.0);
         assert_eq!(c[0].side, Side::Left);
     }
 
@@ -214,7 +209,7 @@ mod tests {
     fn short_runs_stay_unknown() {
         let (lat, fwd) = signals(3, 1.0);
         let mut c = contacts(3, 0.3);
-        assign_sides(&mut c, &aligned(lat, fwd, true), 100.0, 0.0);
+        assign_sides(&mut c, &aligned(&acc(lat, fwd), true), 100.0, 0.0);
         assert!(c.iter().all(|c| c.side == Side::Unknown));
     }
 }
