@@ -125,7 +125,7 @@ impl Fixture {
                         placement: s.placement,
                         sensor,
                         axis,
-                        values: v.iter().map(|&x| f64::from(x)).collect(),
+                        values: v.clone(),
                     });
                 }
             }

@@ -41,8 +41,15 @@ pub struct Column {
     pub sensor: SensorKind,
     /// 0 = x, 1 = y, 2 = z.
     pub axis: usize,
-    /// Values in the input's unit, one per row.
-    pub values: Vec<f64>,
+    /// Values in the input's unit, one per row, as the recording keeps them (`f32`:
+    /// 24 bits of mantissa, more than any IMU's converter gives).
+    pub values: Vec<f32>,
+}
+
+/// Values read as `f64`, as a [`Column`] keeps them (rounded to the nearest `f32`; beyond
+/// its range, an infinity that the checks report).
+pub fn narrow(values: &[f64]) -> Vec<f32> {
+    values.iter().map(|&v| v as f32).collect()
 }
 
 impl Column {
@@ -207,29 +214,28 @@ fn check_lengths(table: &Table) -> Result<()> {
     }
 }
 
+/// Every time and value is a finite number. A sensor value beyond `f32`'s range (±3.4e38)
+/// was read as an infinity, and is reported so.
 fn check_finite(table: &Table) -> Result<()> {
-    let describe = |v: f64| if v.is_nan() { "NaN" } else { "infinity" }.to_string();
     if let Some(row) = table.time_s.iter().position(|t| !t.is_finite()) {
+        let what = if table.time_s[row].is_nan() {
+            "NaN"
+        } else {
+            "infinity"
+        };
         return Err(table
-            .err(
-                row,
-                "time",
-                Problem::NotFinite {
-                    what: describe(table.time_s[row]),
-                },
-            )
+            .err(row, "time", Problem::NotFinite { what: what.into() })
             .into());
     }
     for c in &table.columns {
         if let Some(row) = c.values.iter().position(|v| !v.is_finite()) {
+            let what = if c.values[row].is_nan() {
+                "NaN"
+            } else {
+                "infinity, or a number beyond ±3.4e38"
+            };
             return Err(table
-                .err(
-                    row,
-                    &c.name(),
-                    Problem::NotFinite {
-                        what: describe(c.values[row]),
-                    },
-                )
+                .err(row, &c.name(), Problem::NotFinite { what: what.into() })
                 .into());
         }
     }
@@ -288,23 +294,12 @@ fn drop_duplicate_times(table: &mut Table, warnings: &mut Vec<Warning>) -> Resul
         }
         k
     };
-    let filter = |v: &mut Vec<f64>| {
-        let mut i = 0;
-        v.retain(|_| {
-            i += 1;
-            keep[i - 1]
-        });
-    };
-    filter(&mut table.time_s);
+    retain_kept(&mut table.time_s, &keep);
     for c in &mut table.columns {
-        filter(&mut c.values);
+        retain_kept(&mut c.values, &keep);
     }
     if let Some(lines) = &mut table.lines {
-        let mut i = 0;
-        lines.retain(|_| {
-            i += 1;
-            keep[i - 1]
-        });
+        retain_kept(lines, &keep);
     } else {
         let lines: Vec<usize> = (0..keep.len())
             .filter(|&i| keep[i])
@@ -313,6 +308,15 @@ fn drop_duplicate_times(table: &mut Table, warnings: &mut Vec<Warning>) -> Resul
         table.lines = Some(lines);
     }
     Ok(())
+}
+
+/// Keeps the items of `v` whose `keep` is true.
+fn retain_kept<T>(v: &mut Vec<T>, keep: &[bool]) {
+    let mut i = 0;
+    v.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
 }
 
 struct Timing {
@@ -403,7 +407,7 @@ fn check_time(table: &Table, options: &ReadOptions) -> Result<Timing> {
 }
 
 /// Linear interpolation of `(t, v)` at `n` points `t0 + i / rate_hz`.
-fn resample_linear(t: &[f64], v: &[f64], t0: f64, rate_hz: f64, n: usize) -> Vec<f64> {
+fn resample_linear(t: &[f64], v: &[f32], t0: f64, rate_hz: f64, n: usize) -> Vec<f32> {
     let mut out = Vec::with_capacity(n);
     let mut j = 0;
     for i in 0..n {
@@ -413,7 +417,8 @@ fn resample_linear(t: &[f64], v: &[f64], t0: f64, rate_hz: f64, n: usize) -> Vec
         }
         let (ta, tb) = (t[j], t[j + 1]);
         let w = ((ti - ta) / (tb - ta)).clamp(0.0, 1.0);
-        out.push(v[j] + w * (v[j + 1] - v[j]));
+        let (a, b) = (f64::from(v[j]), f64::from(v[j + 1]));
+        out.push((a + w * (b - a)) as f32);
     }
     out
 }
@@ -457,12 +462,17 @@ fn detect_acc_unit(table: &Table) -> Result<AccUnit> {
         if matches!(p.segment(), Segment::Pelvis | Segment::Trunk) {
             let mut mean = [0.0; 3];
             for c in &axes {
-                mean[c.axis] = c.values.iter().sum::<f64>() / n as f64;
+                mean[c.axis] = c.values.iter().map(|&v| f64::from(v)).sum::<f64>() / n as f64;
             }
             trunk_borne.push((mean[0].powi(2) + mean[1].powi(2) + mean[2].powi(2)).sqrt());
         } else {
             let mut sorted: Vec<f64> = (0..n)
-                .map(|i| axes.iter().map(|c| c.values[i].powi(2)).sum::<f64>().sqrt())
+                .map(|i| {
+                    axes.iter()
+                        .map(|c| f64::from(c.values[i]).powi(2))
+                        .sum::<f64>()
+                        .sqrt()
+                })
                 .collect();
             let mid = sorted.len() / 2;
             limbs.push(*sorted.select_nth_unstable_by(mid, f64::total_cmp).1);
@@ -510,7 +520,12 @@ fn detect_gyr_unit(table: &Table) -> Result<GyrUnit> {
         }
         let n = axes[0].values.len();
         let mut s: Vec<f64> = (0..n)
-            .map(|i| axes.iter().map(|c| c.values[i].powi(2)).sum::<f64>().sqrt())
+            .map(|i| {
+                axes.iter()
+                    .map(|c| f64::from(c.values[i]).powi(2))
+                    .sum::<f64>()
+                    .sqrt()
+            })
             .collect();
         let k = ((n as f64) * 0.99) as usize;
         let k = k.min(n - 1);
@@ -541,8 +556,8 @@ fn placements(table: &Table) -> Vec<Placement> {
     ps
 }
 
-/// Builds the streams; each column's values are freed once converted, so that the
-/// table and the streams are never both whole.
+/// Builds the streams: each column becomes its axis (moved, and scaled in place), so that
+/// the table and the streams are never both whole.
 fn build_streams(
     table: &mut Table,
     frame: Frame,
@@ -561,12 +576,20 @@ fn build_streams(
             if cols.is_empty() {
                 return None;
             }
-            let mut a = [vec![0.0f32; n], vec![0.0f32; n], vec![0.0f32; n]];
+            // each column becomes its axis, scaled in place: no copy
+            let mut a = [Vec::new(), Vec::new(), Vec::new()];
             for c in cols {
-                for (dst, &v) in a[c.axis].iter_mut().zip(&c.values) {
-                    *dst = (v * scale) as f32;
+                let mut values = std::mem::take(&mut c.values);
+                if scale != 1.0 {
+                    for v in &mut values {
+                        *v = (f64::from(*v) * scale) as f32;
+                    }
                 }
-                c.values = Vec::new();
+                values.resize(n, 0.0);
+                a[c.axis] = values;
+            }
+            for axis in &mut a {
+                axis.resize(n, 0.0);
             }
             let [x, y, z] = a;
             Some(Axes3 { x, y, z })
@@ -681,7 +704,11 @@ mod tests {
         Table {
             source: "t.csv".into(),
             time_s,
-            columns: vec![col(0, vec![0.1; n]), col(1, vec![0.0; n]), col(2, z)],
+            columns: vec![
+                col(0, vec![0.1; n]),
+                col(1, vec![0.0; n]),
+                col(2, narrow(&z)),
+            ],
             lines: None,
         }
     }
@@ -844,7 +871,7 @@ mod tests {
         let v = [0.0, 1.0, 2.5, 3.0];
         let out = resample_linear(&t, &v, 0.0, 10.0, 4);
         for (i, o) in out.iter().enumerate() {
-            assert!((o - i as f64).abs() < 1e-12);
+            assert!((f64::from(*o) - i as f64).abs() < 1e-6);
         }
     }
 

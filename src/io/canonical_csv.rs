@@ -9,7 +9,7 @@
 
 use super::ReadOptions;
 use super::assemble::{Column, SensorKind, Table, assemble};
-use super::fast_csv::{self, FileData};
+use super::fast_csv::{self, Columns, FileData};
 use crate::error::{Error, InputError, Problem, Result};
 use crate::recording::{Frame, Placement, Recording};
 use std::collections::BTreeMap;
@@ -283,13 +283,13 @@ fn header_of(
 fn table_of(
     source: &str,
     names: &[ColumnName],
-    mut values: Vec<Vec<f64>>,
+    values: Columns,
     lines: Option<Vec<usize>>,
 ) -> Table {
-    let time_s = std::mem::take(&mut values[0]);
+    let time_s = values.first;
     let columns = names
         .iter()
-        .zip(values.into_iter().skip(1))
+        .zip(values.rest)
         .map(|(c, values)| Column {
             placement: c.placement,
             sensor: c.sensor,
@@ -344,14 +344,15 @@ pub(super) fn split_cells(line: &str) -> Vec<&str> {
 
 /// The slow exact parse: every data line, cell by cell. Returns the columns in header
 /// order and the 1-based file line of each row (blank lines are skipped), or the first
-/// line with the wrong number of fields, or the first cell that is not a finite number.
-/// Cells may be padded with spaces or quoted.
+/// line with the wrong number of fields, or the first cell that is not a finite number
+/// (a sensor value, in any column but the first: within `f32`'s range, ±3.4e38, as the
+/// recording keeps it). Cells may be padded with spaces or quoted.
 pub(super) fn parse_exact(
     bytes: &[u8],
     data_start: usize,
     header: &[String],
     source: &str,
-) -> Result<(Vec<Vec<f64>>, Vec<usize>)> {
+) -> Result<(Columns, Vec<usize>)> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let bad_at = e.valid_up_to();
         let line_start = bytes[..bad_at]
@@ -369,7 +370,7 @@ pub(super) fn parse_exact(
         Error::from(err)
     })?;
     let first_line = line_of_byte(bytes, data_start);
-    let mut values = vec![Vec::new(); header.len()];
+    let mut values = Columns::with_capacity(header.len(), 0);
     let mut lines = Vec::new();
     for (k, raw) in text[data_start.min(text.len())..].split('\n').enumerate() {
         let line_no = first_line + k;
@@ -390,7 +391,7 @@ pub(super) fn parse_exact(
             .at_line(line_no)
             .into());
         }
-        for ((cell, name), column) in cells.iter().zip(header).zip(&mut values) {
+        for (k, (cell, name)) in cells.iter().zip(header).enumerate() {
             let cell = cell.trim().trim_matches('"').trim();
             let at = |p: Problem| -> Error {
                 InputError::new(source, p)
@@ -400,7 +401,13 @@ pub(super) fn parse_exact(
             };
             let text_of = |cell: &str| cell.chars().take(40).collect::<String>();
             match cell.parse::<f64>() {
-                Ok(v) if v.is_finite() => column.push(v),
+                Ok(v) if k == 0 && v.is_finite() => values.first.push(v),
+                Ok(v) if (v as f32).is_finite() => values.rest[k - 1].push(v as f32),
+                Ok(v) if v.is_finite() => {
+                    return Err(at(Problem::NotFinite {
+                        what: "a number beyond ±3.4e38".into(),
+                    }));
+                }
                 Ok(v) => {
                     let what = if v.is_nan() { "NaN" } else { "infinity" };
                     return Err(at(Problem::NotFinite { what: what.into() }));

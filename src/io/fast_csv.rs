@@ -39,13 +39,40 @@ const SPLIT_MIN_BYTES: usize = 1 << 16;
 /// Bytes read per block by [`read_stream`].
 const BLOCK_BYTES: usize = 4 << 20;
 
-/// Parses complete data lines `data` into `columns` (appended, one per cell of a line);
-/// `None` when a line is not in the plain form (see the module header). With `at_end`
-/// (the data ends the file) trailing blank lines are allowed.
+/// The cells of the data lines, one column per cell of a line: the first (a time or an
+/// index) as `f64`, the others (sensor values, which the recording keeps as `f32`) as
+/// `f32`, each the `f64` value rounded to nearest (a value beyond `f32`'s range is not in
+/// the plain form: the exact parse reports it).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(super) struct Columns {
+    /// The first cell of every line.
+    pub first: Vec<f64>,
+    /// The other cells, one column each.
+    pub rest: Vec<Vec<f32>>,
+}
+
+impl Columns {
+    /// Columns for `cells` cells per line, with room for `rows` lines.
+    pub fn with_capacity(cells: usize, rows: usize) -> Self {
+        Columns {
+            first: Vec::with_capacity(rows),
+            rest: (1..cells).map(|_| Vec::with_capacity(rows)).collect(),
+        }
+    }
+
+    /// Number of lines.
+    pub fn rows(&self) -> usize {
+        self.first.len()
+    }
+}
+
+/// Parses complete data lines `data` into `columns` (appended); `None` when a line is not
+/// in the plain form (see the module header). With `at_end` (the data ends the file)
+/// trailing blank lines are allowed.
 ///
 /// The lines are counted first (a SIMD newline search), so that each half of a large
 /// block is parsed by one core straight into its own rows of the columns.
-fn parse_into(data: &[u8], columns: &mut [Vec<f64>], at_end: bool) -> Option<()> {
+fn parse_into(data: &[u8], columns: &mut Columns, at_end: bool) -> Option<()> {
     let data = if at_end {
         let blank = data.iter().rev().take_while(|b| b.is_ascii_whitespace());
         let end = data.len() - blank.count();
@@ -68,17 +95,21 @@ fn parse_into(data: &[u8], columns: &mut [Vec<f64>], at_end: bool) -> Option<()>
     };
     let (left, right) = data.split_at(cut);
     let (rows_left, rows_right) = (count_lines(left), count_lines(right));
-    let old = columns.first()?.len();
-    let (mut into_left, mut into_right): (Vec<&mut [f64]>, Vec<&mut [f64]>) = columns
+    let old = columns.rows();
+    let rows = old + rows_left + rows_right;
+    columns.first.resize(rows, 0.0);
+    let (first_left, first_right) = columns.first[old..].split_at_mut(rows_left);
+    let (mut rest_left, mut rest_right): (Vec<&mut [f32]>, Vec<&mut [f32]>) = columns
+        .rest
         .iter_mut()
         .map(|c| {
-            c.resize(old + rows_left + rows_right, 0.0);
+            c.resize(rows, 0.0);
             c[old..].split_at_mut(rows_left)
         })
         .unzip();
     let (l, r) = join(
-        || parse_rows(left, &mut into_left),
-        || parse_rows(right, &mut into_right),
+        || parse_rows(left, first_left, &mut rest_left),
+        || parse_rows(right, first_right, &mut rest_right),
     );
     l.and(r)
 }
@@ -90,19 +121,18 @@ fn count_lines(data: &[u8]) -> usize {
 
 /// Parses the text of `bytes` from `data_start` on into one column per cell of a line;
 /// `None` also when there is no data line.
-pub(super) fn parse(bytes: &[u8], data_start: usize, cells: usize) -> Option<Vec<Vec<f64>>> {
+pub(super) fn parse(bytes: &[u8], data_start: usize, cells: usize) -> Option<Columns> {
     let data = bytes.get(data_start..)?;
-    let rows = estimate_rows(data, cells);
-    let mut columns: Vec<Vec<f64>> = (0..cells).map(|_| Vec::with_capacity(rows)).collect();
+    let mut columns = Columns::with_capacity(cells, estimate_rows(data, cells));
     parse_into(data, &mut columns, true)?;
-    (!columns[0].is_empty()).then_some(columns)
+    (columns.rows() > 0).then_some(columns)
 }
 
 /// What [`read_file`] read.
 pub(super) enum FileData<H> {
     /// The header, and the columns of data lines all in the plain form, read block by
     /// block (the file was never held whole).
-    Columns(H, Vec<Vec<f64>>),
+    Columns(H, Columns),
     /// The whole file, for the reader's exact parse: it fits in the first block, or a
     /// line is not in the plain form.
     Whole(Vec<u8>),
@@ -150,19 +180,18 @@ pub(super) fn read_stream(
     mut reader: impl Read,
     cells: usize,
     size_hint: usize,
-) -> std::io::Result<Option<Vec<Vec<f64>>>> {
+) -> std::io::Result<Option<Columns>> {
     let mut buf = vec![0u8; BLOCK_BYTES.min(size_hint + 1).max(1024)];
     let mut len = 0;
-    let mut columns: Vec<Vec<f64>> = Vec::new();
+    let mut columns: Option<Columns> = None;
     loop {
         let got = read_full(&mut reader, &mut buf[len..])?;
         len += got;
-        if columns.is_empty() {
+        let columns = columns.get_or_insert_with(|| {
             let rows =
                 estimate_rows(&buf[..len], cells) as f64 * (size_hint as f64) / (len.max(1) as f64);
-            let rows = (rows * 1.02) as usize + 16;
-            columns = (0..cells).map(|_| Vec::with_capacity(rows)).collect();
-        }
+            Columns::with_capacity(cells, (rows * 1.02) as usize + 16)
+        });
         let at_end = got == 0;
         // complete lines only, unless the file ends without a line end
         let end = if at_end {
@@ -175,7 +204,7 @@ pub(super) fn read_stream(
                 None => continue,
             }
         };
-        if parse_into(&buf[..end], &mut columns, at_end).is_none() {
+        if parse_into(&buf[..end], columns, at_end).is_none() {
             return Ok(None);
         }
         buf.copy_within(end..len, 0);
@@ -184,10 +213,7 @@ pub(super) fn read_stream(
             break;
         }
     }
-    Ok(columns
-        .first()
-        .is_some_and(|c| !c.is_empty())
-        .then_some(columns))
+    Ok(columns.filter(|c| c.rows() > 0))
 }
 
 /// Fills `buf` from `reader` as far as it goes; the bytes read (0 at the end).
@@ -211,27 +237,37 @@ fn estimate_rows(data: &[u8], cells: usize) -> usize {
     data.len() / per_line + 1
 }
 
-/// Parses complete lines on one core into `rows` (one slice per column, as long as the
-/// lines); `None` unless every line is in the plain form and they fill the rows exactly.
-fn parse_rows(data: &[u8], rows: &mut [&mut [f64]]) -> Option<()> {
-    let last = rows.len().checked_sub(1)?;
-    let n = rows[0].len();
+/// Parses complete lines on one core into `first` and `rest` (one slice per column, as
+/// long as the lines); `None` unless every line is in the plain form and they fill the
+/// rows exactly.
+fn parse_rows(data: &[u8], first: &mut [f64], rest: &mut [&mut [f32]]) -> Option<()> {
     let mut pos = 0;
-    for row in 0..n {
-        for (k, column) in rows.iter_mut().enumerate() {
+    let last = rest.len().saturating_sub(1);
+    for (row, first) in first.iter_mut().enumerate() {
+        let (value, end) = number(data, pos)?;
+        *first = value;
+        pos = next_cell(data, end, rest.is_empty())?;
+        for (k, column) in rest.iter_mut().enumerate() {
             let (value, end) = number(data, pos)?;
-            column[row] = value;
-            pos = end;
-            match data.get(pos) {
-                Some(b',') if k < last => pos += 1,
-                Some(b'\n') if k == last => pos += 1,
-                Some(b'\r') if k == last && data.get(pos + 1) == Some(&b'\n') => pos += 2,
-                None if k == last => {}
-                _ => return None,
-            }
+            // beyond f32's range: the exact parse names the cell
+            column[row] = Some(value as f32).filter(|v| v.is_finite())?;
+            pos = next_cell(data, end, k == last)?;
         }
     }
     (pos == data.len()).then_some(())
+}
+
+/// Where the next cell starts after a cell that ends at `end`: past a comma, or past the
+/// line end after the `last` cell of a line; `None` for anything else.
+#[inline]
+fn next_cell(data: &[u8], end: usize, last: bool) -> Option<usize> {
+    match data.get(end) {
+        Some(b',') if !last => Some(end + 1),
+        Some(b'\n') if last => Some(end + 1),
+        Some(b'\r') if last && data.get(end + 1) == Some(&b'\n') => Some(end + 2),
+        None if last => Some(end),
+        _ => None,
+    }
 }
 
 /// The number in the cell that starts at `start`, and where the cell ends.
@@ -303,8 +339,12 @@ fn standard(data: &[u8], start: usize) -> Option<(f64, usize)> {
 mod tests {
     use super::*;
 
+    /// The columns read, all as `f64`.
     fn table(text: &str, cells: usize) -> Option<Vec<Vec<f64>>> {
-        parse(text.as_bytes(), 0, cells)
+        parse(text.as_bytes(), 0, cells).map(|c| {
+            let rest = c.rest.iter().map(|r| r.iter().map(|&v| v as f64).collect());
+            std::iter::once(c.first).chain(rest).collect()
+        })
     }
 
     #[test]
@@ -420,6 +460,9 @@ mod tests {
             "+nan",
             "1e400",
             "-1e-400",
+            "1e39",
+            "-3.4028235e38",
+            "1e-46",
             "2.2250738585072011e-308",
             "9007199254740993.0",
             "00.5",
@@ -440,7 +483,7 @@ mod tests {
                     text += if rng.random_bool(0.2) { "\r\n" } else { "\n" };
                 }
             }
-            let Some(got) = table(&text, cols) else {
+            let Some(got) = parse(text.as_bytes(), 0, cols) else {
                 continue;
             };
             fast += 1;
@@ -448,9 +491,10 @@ mod tests {
             let (want, _) =
                 super::super::canonical_csv::parse_exact(text.as_bytes(), 0, &header, "t")
                     .unwrap_or_else(|e| panic!("{text:?}: fast read it, exact says {e}"));
-            let bits = |t: &[Vec<f64>]| -> Vec<Vec<u64>> {
-                t.iter()
-                    .map(|c| c.iter().map(|v| v.to_bits()).collect())
+            let bits = |t: &Columns| -> Vec<Vec<u64>> {
+                let rest = t.rest.iter().map(|c| c.iter().map(|v| v.to_bits().into()));
+                std::iter::once(t.first.iter().map(|v| v.to_bits()).collect())
+                    .chain(rest.map(Iterator::collect))
                     .collect()
             };
             assert_eq!(bits(&got), bits(&want), "{text:?}");
@@ -490,7 +534,7 @@ mod tests {
         // without a final line end, and with a wrong size hint
         let cut = &body[..body.len() - 1];
         let streamed = read_stream(cut.as_bytes(), 2, 10).unwrap().unwrap();
-        assert_eq!(streamed[0].len(), 600_000);
+        assert_eq!(streamed.rows(), 600_000);
         // a bad line far into the stream
         let bad = format!("{body}1,x\n");
         assert_eq!(read_stream(bad.as_bytes(), 2, bad.len()).unwrap(), None);

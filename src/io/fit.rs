@@ -34,7 +34,7 @@
 //! 14, and a data size that fits in the file (a header claiming more than the file holds is
 //! a truncated file, refused before anything is decoded). fitparser checks both CRCs.
 
-use super::assemble::{Column, SensorKind, Table, assemble};
+use super::assemble::{Column, SensorKind, Table, assemble, narrow};
 use super::{Input, ReadOptions};
 use crate::dynamics::{WatchDynamics, WatchSample};
 use crate::error::{Error, InputError, Problem, Result};
@@ -364,7 +364,7 @@ pub fn read_fit_input(bytes: &[u8], source: &str, options: &ReadOptions) -> Resu
             placement,
             sensor: SensorKind::Acc,
             axis,
-            values: cal.iter().map(|v| v[axis]).collect(),
+            values: cal.iter().map(|v| v[axis] as f32).collect(),
         });
     }
     if let (Some(gc), true) = (gyr_cal, gyr.len() >= 2) {
@@ -376,7 +376,7 @@ pub fn read_fit_input(bytes: &[u8], source: &str, options: &ReadOptions) -> Resu
                 placement,
                 sensor: SensorKind::Gyr,
                 axis,
-                values: super::phone::interpolate(&t, &v, &table.time_s),
+                values: narrow(&super::phone::interpolate(&t, &v, &table.time_s)),
             });
         }
     }

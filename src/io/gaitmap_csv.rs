@@ -27,7 +27,7 @@
 use super::ReadOptions;
 use super::assemble::{Column, SensorKind, Table, assemble};
 use super::canonical_csv::{bad, line_of_byte, parse_exact, split_cells, split_header};
-use super::fast_csv::{self, FileData};
+use super::fast_csv::{self, Columns, FileData};
 use crate::error::{Error, InputError, Problem, Result};
 use crate::recording::{AccUnit, GyrUnit, Placement, Recording, Warning};
 use std::borrow::Cow;
@@ -78,7 +78,7 @@ pub fn read_gaitmap_path(path: &Path, options: &ReadOptions) -> Result<Recording
     })?;
     let parsed = match data {
         FileData::Columns((header, first_line), values) => {
-            let n = values[0].len();
+            let n = values.rows();
             let lines = (first_line..first_line + n).collect();
             table_of(header, values, lines, &source, options.rate_hz)?
         }
@@ -283,7 +283,7 @@ fn parse(bytes: &[u8], source: &str, rate_hz: Option<f64>) -> Result<(Table, Opt
     let first_line = line_of_byte(bytes, data_start);
     let (values, lines) = match fast_csv::parse(bytes, data_start, labels.len()) {
         Some(values) => {
-            let n = values[0].len();
+            let n = values.rows();
             (values, (first_line..first_line + n).collect())
         }
         None => parse_exact(bytes, data_start, &labels, source)?,
@@ -295,17 +295,16 @@ fn parse(bytes: &[u8], source: &str, rate_hz: Option<f64>) -> Result<(Table, Opt
 /// row's file line in `lines`, with the rate assumed when the index counts samples.
 fn table_of(
     header: Header,
-    mut values: Vec<Vec<f64>>,
+    values: Columns,
     lines: Vec<usize>,
     source: &str,
     rate_hz: Option<f64>,
 ) -> Result<(Table, Option<f64>)> {
-    let index = std::mem::take(&mut values[0]);
-    let (time_s, assumed) = index_to_time(&index, &lines, source, rate_hz)?;
+    let (time_s, assumed) = index_to_time(&values.first, &lines, source, rate_hz)?;
     let columns = header
         .columns
         .into_iter()
-        .zip(values.into_iter().skip(1))
+        .zip(values.rest)
         .map(|(c, values)| Column {
             placement: c.placement,
             sensor: c.sensor,

@@ -24,7 +24,7 @@
 //! are ignored. The separator and decimal mark are told from the file unless given.
 
 use super::ReadOptions;
-use super::assemble::{Column, Table, assemble};
+use super::assemble::{Column, Table, assemble, narrow};
 use super::delimited::{self, CellKind};
 use super::parquet::canonical_name;
 use crate::error::{Error, InputError, Problem, Result};
@@ -238,7 +238,7 @@ pub fn read_mapped(
             placement,
             sensor,
             axis,
-            values,
+            values: narrow(&values),
         });
     }
     let options = ReadOptions {

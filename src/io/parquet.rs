@@ -6,7 +6,7 @@
 //! gives the same recording. Columns with other names are refused, as in the CSV.
 
 use super::ReadOptions;
-use super::assemble::{Column, SensorKind, Table, assemble};
+use super::assemble::{Column, SensorKind, Table, assemble, narrow};
 use crate::error::{Error, InputError, Problem, Result};
 use crate::recording::{Placement, Recording};
 use polars::prelude::*;
@@ -638,7 +638,7 @@ fn parse(bytes: &[u8], source: &str) -> Result<Table> {
             placement,
             sensor,
             axis,
-            values: values(name)?,
+            values: narrow(&values(name)?),
         });
     }
     if table.columns.is_empty() {

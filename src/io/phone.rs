@@ -30,7 +30,7 @@
 //! when needed, each at most [`MAX_ENTRY_BYTES`].
 
 use super::ReadOptions;
-use super::assemble::{Column, SensorKind, Table, assemble};
+use super::assemble::{Column, SensorKind, Table, assemble, narrow};
 use super::delimited::{self, CellKind};
 use crate::error::{Error, InputError, Problem, Result};
 use crate::recording::{AccUnit, GyrUnit, Placement, Recording, STANDARD_GRAVITY_MPS2, Warning};
@@ -204,7 +204,7 @@ fn push_sensor(table: &mut Table, placement: Placement, sensor: SensorKind, xyz:
             placement,
             sensor,
             axis,
-            values,
+            values: narrow(&values),
         });
     }
 }
@@ -577,7 +577,7 @@ pub fn read_phyphox(bytes: &[u8], source: &str, options: &ReadOptions) -> Result
             placement,
             sensor: s,
             axis: a,
-            values: v,
+            values: narrow(&v),
         });
     }
     for p in parts {
@@ -595,7 +595,7 @@ pub fn read_phyphox(bytes: &[u8], source: &str, options: &ReadOptions) -> Result
                 placement,
                 sensor: s,
                 axis: a,
-                values: interpolate(&p.time_s, &v, &table.time_s),
+                values: narrow(&interpolate(&p.time_s, &v, &table.time_s)),
             });
         }
     }
