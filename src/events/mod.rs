@@ -34,7 +34,7 @@ use crate::dsp::Butterworth;
 use crate::dsp::peaks::find_peaks;
 use crate::error::Result;
 use crate::recording::{
-    Placement, Recording, STANDARD_GRAVITY_MPS2, Segment, Side, Stream, Window,
+    Axes3, Placement, Recording, STANDARD_GRAVITY_MPS2, Segment, Side, Stream, Vectors, Window,
 };
 use nalgebra::{Matrix3, SymmetricEigen, Vector3};
 use rayon::prelude::*;
@@ -200,9 +200,11 @@ impl EventConfig {
                     self.foot_gyro_contacts(&al.norm_g().slice(i0..i1), &gyr, rate, period)?
                 }
                 (Segment::Foot | Segment::Shank, _) => {
-                    let acc_g: Vec<Vector3<f64>> = (i0..i1)
-                        .map(|i| stream.acc_mps2.at(i) / STANDARD_GRAVITY_MPS2)
-                        .collect();
+                    let acc_g = InG(Window {
+                        of: &stream.acc_mps2,
+                        start: i0,
+                        len: i1 - i0,
+                    });
                     let toe_off = segment == Segment::Shank && bout.activity == Activity::Running;
                     self.leg_contacts(&signal[i0..i1], &acc_g, rate, period, toe_off)?
                 }
@@ -300,7 +302,7 @@ impl EventConfig {
     fn leg_contacts(
         &self,
         acc_lp_g: &[f64],
-        acc_g: &[Vector3<f64>],
+        acc_g: &(impl Vectors + ?Sized),
         rate: f64,
         stride_s: f64,
         toe_off: bool,
@@ -314,7 +316,7 @@ impl EventConfig {
             .into_iter()
             .filter_map(|p| {
                 (p.saturating_sub(near)..(p + near + 1).min(n))
-                    .max_by(|&a, &b| acc_g[a].norm().total_cmp(&acc_g[b].norm()))
+                    .max_by(|&a, &b| acc_g.at(a).norm().total_cmp(&acc_g.at(b).norm()))
             })
             .filter(|&p| p > back && p + 1 < n)
             .collect();
@@ -322,14 +324,14 @@ impl EventConfig {
             Some(u) => {
                 // the impacts stand out more along their axis than in the magnitude,
                 // which a mid-stance or swing bump can top: walk the strides again on it
-                let along: Vec<f64> = acc_g[..n].iter().map(|a| a.dot(&u)).collect();
+                let along: Vec<f64> = (0..n).map(|i| acc_g.at(i).dot(&u)).collect();
                 let peaks = stride_walk(&along, stride_s * rate)
                     .into_iter()
                     .filter(|&p| p > back && p + 1 < n)
                     .collect();
                 (along, peaks)
             }
-            None => (acc_g[..n].iter().map(|a| a.norm()).collect(), peaks),
+            None => ((0..n).map(|i| acc_g.at(i).norm()).collect(), peaks),
         };
         let ics: Vec<f64> = peaks
             .into_iter()
@@ -344,7 +346,12 @@ impl EventConfig {
             .collect();
         let tos = if toe_off {
             let lp = Butterworth::low_pass(2, self.shank_to_cutoff_hz.min(0.45 * rate), rate)?;
-            shank_toe_offs(&acc_g[..n], &ics, stride_s * rate, rate, &lp)
+            let acc_g = Window {
+                of: acc_g,
+                start: 0,
+                len: n,
+            };
+            shank_toe_offs(&acc_g, &ics, stride_s * rate, rate, &lp)
         } else {
             vec![None; ics.len()]
         };
@@ -389,14 +396,14 @@ impl EventConfig {
 /// shank, posed by inverse kinematics without the ground's push, has no such turn at
 /// toe-off, and simulated shank contact times read about 168 ms whatever the truth.
 fn shank_toe_offs(
-    acc_g: &[Vector3<f64>],
+    acc_g: &(impl Vectors + ?Sized),
     ics: &[f64],
     stride: f64,
     rate: f64,
     lp: &Butterworth,
 ) -> Vec<Option<f64>> {
     let n = acc_g.len();
-    let axis = |k: usize| lp.filtfilt(&acc_g.iter().map(|a| a[k]).collect::<Vec<f64>>());
+    let axis = |k: usize| lp.filtfilt(&acc_g.samples().map(|a| a[k]).collect::<Vec<f64>>());
     let (x, y, z) = (axis(0), axis(1), axis(2));
     let sum = (0..n).fold(Vector3::zeros(), |m, i| m + Vector3::new(x[i], y[i], z[i]));
     let Some(mean) = sum.try_normalize(1e-12) else {
@@ -432,17 +439,31 @@ fn shank_toe_offs(
 
 /// The main direction of the acceleration at the impact peaks `peaks` (unit vector,
 /// signed so that the impacts read positive); `None` with fewer than three impacts.
-fn impact_axis(acc_g: &[Vector3<f64>], peaks: &[usize]) -> Option<Vector3<f64>> {
+fn impact_axis(acc_g: &(impl Vectors + ?Sized), peaks: &[usize]) -> Option<Vector3<f64>> {
     if peaks.len() < 3 {
         return None;
     }
     let scatter = peaks.iter().fold(Matrix3::zeros(), |m, &p| {
-        m + acc_g[p] * acc_g[p].transpose()
+        let a = acc_g.at(p);
+        m + a * a.transpose()
     });
     let eig = SymmetricEigen::new(scatter);
     let u = eig.eigenvectors.column(eig.eigenvalues.imax()).into_owned();
-    let sum: f64 = peaks.iter().map(|&p| acc_g[p].dot(&u)).sum();
+    let sum: f64 = peaks.iter().map(|&p| acc_g.at(p).dot(&u)).sum();
     Some(if sum < 0.0 { -u } else { u })
+}
+
+/// A stretch of a stream's accelerometer in g, read in place (sensor axes).
+struct InG<'a>(Window<'a, Axes3>);
+
+impl Vectors for InG<'_> {
+    fn len(&self) -> usize {
+        self.0.len
+    }
+    #[inline]
+    fn at(&self, i: usize) -> Vector3<f64> {
+        self.0.at(i) / STANDARD_GRAVITY_MPS2
+    }
 }
 
 /// Maxima of `x`, the first within one stride, each next 0.7–1.3 strides after the last.
@@ -626,7 +647,7 @@ mod tests {
             .unwrap()
             .filtfilt(&norm);
         let c = EventConfig::default()
-            .leg_contacts(&lp, &acc, rate, stride_s, false)
+            .leg_contacts(&lp, acc.as_slice(), rate, stride_s, false)
             .unwrap();
         assert!(c.len() >= 7, "{c:?}");
         for (ic, to) in c {
@@ -662,7 +683,7 @@ mod tests {
             .collect();
         let ics: Vec<f64> = (0..8).map(|k| k as f64 * stride_s * rate).collect();
         let lp = Butterworth::low_pass(2, 25.0, rate).unwrap();
-        let tos = shank_toe_offs(&acc, &ics, stride_s * rate, rate, &lp);
+        let tos = shank_toe_offs(acc.as_slice(), &ics, stride_s * rate, rate, &lp);
         assert_eq!(tos.len(), 8);
         assert!(tos.iter().filter(|t| t.is_some()).count() >= 7, "{tos:?}");
         for (k, to) in tos.iter().enumerate() {
@@ -674,7 +695,7 @@ mod tests {
         // a stride without the turn (the force stays on the leg) has no toe-off
         let still: Vec<Vector3<f64>> = acc.iter().map(|_| mount * leg).collect();
         assert!(
-            shank_toe_offs(&still, &ics, stride_s * rate, rate, &lp)
+            shank_toe_offs(still.as_slice(), &ics, stride_s * rate, rate, &lp)
                 .iter()
                 .all(Option::is_none)
         );
