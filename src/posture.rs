@@ -357,7 +357,7 @@ impl SegmentAngles {
         }
     }
 
-    /// Sets sample `i` to the angles of rotation `r`, yaw in (−π, π].
+    /// Sets sample `i` to the angles of rotation `r`, yaw within ±π.
     fn set(&mut self, i: usize, r: &Matrix3<f64>) {
         (self.yaw_rad[i], self.pitch_rad[i], self.roll_rad[i]) = angles(r);
     }

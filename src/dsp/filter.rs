@@ -181,7 +181,10 @@ impl Butterworth {
         let first = ext[0];
         self.run(&mut ext, first);
         ext.reverse();
-        ext[pad..pad + n].to_vec()
+        // the padding off, in place: no second signal-long vector
+        ext.truncate(pad + n);
+        ext.drain(..pad);
+        ext
     }
 }
 

@@ -47,13 +47,14 @@ const IC_RISE_SHARE: f64 = 0.5;
 const TO_WINDOW_S: (f64, f64) = (0.01, 0.04);
 
 /// The sagittal angular velocity of `gyr_radps`, rad/s, positive in mid-swing (see the
-/// module header), low-passed by `lp_cutoff_hz`.
+/// module header), low-passed by `lp_cutoff_hz`; and the stances found on the way (see
+/// [`stances`]).
 pub(super) fn sagittal_radps(
     gyr_radps: &(impl Vectors + ?Sized),
     rate: f64,
     stride_s: f64,
     lp_cutoff_hz: f64,
-) -> Result<Vec<f64>> {
+) -> Result<(Vec<f64>, Vec<usize>)> {
     let n = gyr_radps.len().max(1) as f64;
     let mean = gyr_radps.samples().fold(Vector3::zeros(), |s, v| s + v) / n;
     let cov = gyr_radps.samples().fold(Matrix3::zeros(), |c, v| {
@@ -62,13 +63,15 @@ pub(super) fn sagittal_radps(
     });
     let eig = SymmetricEigen::new(cov);
     let axis = eig.eigenvectors.column(eig.eigenvalues.imax()).into_owned();
-    let raw: Vec<f64> = gyr_radps.samples().map(|v| v.dot(&axis)).collect();
-    let mut omega = Butterworth::low_pass(2, lp_cutoff_hz.min(0.45 * rate), rate)?.filtfilt(&raw);
+    let mut omega = {
+        let raw: Vec<f64> = gyr_radps.samples().map(|v| v.dot(&axis)).collect();
+        Butterworth::low_pass(2, lp_cutoff_hz.min(0.45 * rate), rate)?.filtfilt(&raw)
+    };
     let stances = stances(gyr_radps, rate, stride_s)?;
-    let mut abs: Vec<f64> = omega.iter().map(|w| w.abs()).collect();
-    let p98 = if abs.is_empty() {
+    let p98 = if omega.is_empty() {
         0.0
     } else {
+        let mut abs: Vec<f64> = omega.iter().map(|w| w.abs()).collect();
         let k = (abs.len() * 98 / 100).min(abs.len() - 1);
         *abs.select_nth_unstable_by(k, f64::total_cmp).1
     };
@@ -81,7 +84,7 @@ pub(super) fn sagittal_radps(
     if vote > 0.0 {
         omega.iter_mut().for_each(|w| *w = -*w);
     }
-    Ok(omega)
+    Ok((omega, stances))
 }
 
 /// One stance per stride: minima of the low-passed gyroscope energy, stride by stride
@@ -192,7 +195,7 @@ impl EventConfig {
             start: 0,
             len: n,
         };
-        let omega = sagittal_radps(&gyr_radps, rate, stride_s, self.signal_cutoff_hz)?;
+        let (omega, stances) = sagittal_radps(&gyr_radps, rate, stride_s, self.signal_cutoff_hz)?;
         let slope: Vec<f64> = (0..n)
             .map(|i| omega[(i + 1).min(n - 1)] - omega[i.saturating_sub(1)])
             .collect();
@@ -200,7 +203,7 @@ impl EventConfig {
         let at = |f: f64| (f * s) as usize;
         let secs = |x: f64| (x * rate).round() as usize;
         let mut out = Vec::new();
-        for q in stances(&gyr_radps, rate, stride_s)? {
+        for q in stances {
             // IC: between the previous mid-swing peak and this stance
             let ic = (q >= at(0.8)).then(|| {
                 let peak = arg_by(q - at(0.8), q - at(0.2), |i| -omega[i])?;
@@ -313,7 +316,7 @@ mod tests {
                 Vector3::new(0.01 * w, -w, 0.0)
             })
             .collect();
-        let omega = sagittal_radps(&gyr[..], rate, stride_s, 20.0).unwrap();
+        let (omega, _) = sagittal_radps(&gyr[..], rate, stride_s, 20.0).unwrap();
         // mid-swing (0.5 of the stride) positive, push-off (0.275) negative
         let i = (3.0 * stride_s * rate) as usize;
         assert!(omega[i + (0.5 * rate) as usize] > 4.0);
