@@ -11,8 +11,9 @@
 //! `cargo bench --bench pipeline -- events/`):
 //! * `read`: [`runform::io::read_csv`] on the canonical CSV in memory; `read_path`: [`runform::io::read_csv_path`]
 //!   on the temporary file (warm page cache); `polars_parse`: polars' CSV reader alone on
-//!   the same bytes, into a frame of f64 columns — the floor that `read` is held against.
-//!   Throughput in CSV bytes.
+//!   the same bytes, into a frame of f64 columns — the floor that `read` is held against;
+//!   `polars_read_path`: polars reading the temporary file itself (it maps the file), the
+//!   counterpart of `read_path` and of `end_to_end`. Throughput in CSV bytes.
 //! * `resample`: [`runform::io::assemble`] on the fixture's table with the time column jittered by up
 //!   to ±20% of the sample interval, so that every column is resampled; `assemble`: the
 //!   same on the uniform table (time checks, unit detection, building the streams only).

@@ -269,18 +269,36 @@ impl OrientationFilter {
             // trapezoid plus coning term, in the direction of travel
             let h = sign * self.dt_s;
             let dtheta = (w0 + w1) * (h / 2.0) + w0.cross(&w1) * (h * h / 12.0);
-            let mut q = state.q * UnitQuaternion::from_scaled_axis(dtheta);
+            let mut q = state.q * small_rotation(&dtheta);
             let e_world = (q * (acc.at(j) * k_g)).cross(&up);
             state.lp[0] += (e_world - state.lp[0]) * self.lp_alpha;
             state.lp[1] += (state.lp[0] - state.lp[1]) * self.lp_alpha;
             let e = q.inverse_transform_vector(&state.lp[1]);
-            q *= UnitQuaternion::from_scaled_axis(e * (kp * self.dt_s));
+            q *= small_rotation(&(e * (kp * self.dt_s)));
             state.bias -= e * (sign * ki * self.dt_s);
             state.q = UnitQuaternion::new_normalize(q.into_inner());
             out(j, state.q);
             i = j;
         }
     }
+}
+
+/// The rotation by the rotation vector `v` (axis times angle, rad), as
+/// `UnitQuaternion::from_scaled_axis`, without its square root and `sin_cos` for the
+/// small angles of one sample's turn: `cos(θ/2)` and `sin(θ/2)/θ` from their series, whose
+/// first left-out terms are below 1e-20 up to θ = 0.2 rad (39 rad/s at 200 Hz). Larger
+/// angles take the library's path.
+pub fn small_rotation(v: &Vector3<f64>) -> UnitQuaternion<f64> {
+    let x2 = 0.25 * v.norm_squared(); // (θ/2)²
+    if x2 > 0.01 {
+        return UnitQuaternion::from_scaled_axis(*v);
+    }
+    let cos = 1.0
+        - x2 / 2.0 * (1.0 - x2 / 12.0 * (1.0 - x2 / 30.0 * (1.0 - x2 / 56.0 * (1.0 - x2 / 90.0))));
+    let sinc = 1.0
+        - x2 / 6.0 * (1.0 - x2 / 20.0 * (1.0 - x2 / 42.0 * (1.0 - x2 / 72.0 * (1.0 - x2 / 110.0))));
+    let s = 0.5 * sinc;
+    UnitQuaternion::new_unchecked(nalgebra::Quaternion::new(cos, s * v.x, s * v.y, s * v.z))
 }
 
 /// The smallest rotation taking the specific force `f` (sensor axes) to `+z`.
@@ -310,6 +328,26 @@ pub fn rotation(yaw: f64, pitch: f64, roll: f64) -> Matrix3<f64> {
 
 #[cfg(test)]
 mod tests {
+
+    /// The series agree with `from_scaled_axis` to rounding, on both sides of the switch.
+    #[test]
+    fn small_rotation_is_from_scaled_axis() {
+        for k in 0..400 {
+            let t = k as f64;
+            let dir = Vector3::new(t.sin(), (0.7 * t).cos(), (1.3 * t).sin() - 0.2);
+            let angle = 0.25 * (k as f64 / 400.0).powi(3) + if k == 0 { 0.0 } else { 1e-9 };
+            let v = dir.normalize() * angle;
+            let (got, want) = (small_rotation(&v), UnitQuaternion::from_scaled_axis(v));
+            assert!(
+                (got.coords - want.coords).amax() < 2e-16,
+                "angle {angle}: {got:?} vs {want:?}"
+            );
+        }
+        assert_eq!(
+            small_rotation(&Vector3::zeros()),
+            UnitQuaternion::identity()
+        );
+    }
     use super::*;
     use std::f64::consts::PI;
 

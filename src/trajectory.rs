@@ -31,7 +31,7 @@
 use crate::bouts::Activity;
 use crate::events::StreamContacts;
 use crate::metrics::StrikePattern;
-use crate::orientation::level;
+use crate::orientation::{level, small_rotation};
 use crate::recording::{Axes3, Placement, Recording, Segment, Side, Vectors};
 use nalgebra::{Matrix3, SymmetricEigen, UnitQuaternion, Vector3};
 use rayon::prelude::*;
@@ -158,10 +158,7 @@ impl TrajectoryConfig {
         // after the last quiet one, see `events::foot`)
         let idx = |t: f64| ((t - recording.start_s) * rate + 1e-6).floor();
         let omega_axis = principal_axis(gyr);
-        let energy = moving_mean(
-            &gyr.iter().map(|w| w.norm_squared()).collect::<Vec<_>>(),
-            ((self.flat_window_s * rate).round() as usize).max(1),
-        );
+        let flat_window = ((self.flat_window_s * rate).round() as usize).max(1);
         // (ic, flat, to) sample indices per contact
         let spans: Vec<Option<(usize, usize, usize)>> = sc
             .contacts
@@ -173,7 +170,7 @@ impl TrajectoryConfig {
                     return None;
                 }
                 let (ic, to) = (ic as usize, to as usize);
-                let flat = (ic..to).min_by(|&a, &b| energy[a].total_cmp(&energy[b]))?;
+                let flat = quietest(gyr, ic, to, flat_window)?;
                 Some((ic, flat, to))
             })
             .collect();
@@ -281,21 +278,28 @@ fn principal_axis(v: &Axes3) -> Vector3<f64> {
     eig.eigenvectors.column(eig.eigenvalues.imax()).into_owned()
 }
 
-/// Centred moving mean over `w` samples (shorter at the ends).
-fn moving_mean(x: &[f64], w: usize) -> Vec<f64> {
-    let n = x.len();
-    let mut cum = Vec::with_capacity(n + 1);
-    cum.push(0.0);
-    for v in x {
-        cum.push(cum.last().copied().unwrap_or(0.0) + v);
+/// The sample in `lo..hi` where the gyroscope's energy `|ω|²`, averaged over `w` samples
+/// centred on it (fewer at the ends of the stream), is least.
+fn quietest(gyr: &Axes3, lo: usize, hi: usize, w: usize) -> Option<usize> {
+    let n = gyr.len();
+    let hi = hi.min(n);
+    if lo >= hi {
+        return None;
     }
-    (0..n)
-        .map(|i| {
-            let a = i.saturating_sub(w / 2);
-            let b = (i + w / 2 + 1).min(n);
-            (cum[b] - cum[a]) / (b - a) as f64
-        })
-        .collect()
+    // running sums of the energy over the samples the windows cover
+    let first = lo.saturating_sub(w / 2);
+    let last = (hi - 1 + w / 2 + 1).min(n);
+    let mut cum = Vec::with_capacity(last - first + 1);
+    cum.push(0.0);
+    for j in first..last {
+        cum.push(cum[cum.len() - 1] + gyr.at(j).norm_squared());
+    }
+    let mean = |i: usize| {
+        let a = i.saturating_sub(w / 2);
+        let b = (i + w / 2 + 1).min(n);
+        (cum[b - first] - cum[a - first]) / (b - a) as f64
+    };
+    (lo..hi).min_by(|&a, &b| mean(a).total_cmp(&mean(b)))
 }
 
 /// Displacement from sample `a` to sample `b` of a foot still at both (m, gravity-aligned
@@ -321,29 +325,22 @@ pub fn strapdown<V: Vectors + ?Sized>(
     let g = rest.norm() / (a + 3).min(acc.len()).saturating_sub(a.saturating_sub(2)) as f64;
     let mut q: UnitQuaternion<f64> = level(&rest);
     let gravity = Vector3::new(0.0, 0.0, g);
-    let mut world = Vec::with_capacity(b - a + 1);
-    world.push(q * acc.at(a) - gravity);
-    for i in a..b {
-        let w = 0.5 * (gyr.at(i) + gyr.at(i + 1));
-        q *= UnitQuaternion::from_scaled_axis(w * dt);
-        world.push(q * acc.at(i + 1) - gravity);
-    }
-    let m = world.len();
-    let mut vel = vec![Vector3::zeros(); m];
-    for i in 1..m {
-        vel[i] = vel[i - 1] + 0.5 * (world[i - 1] + world[i]) * dt;
-    }
-    let end = vel[m - 1];
+    // one pass: velocity by the trapezoid rule, and the trapezoid integral of it; the
+    // drift removed from the velocity, `end · i / (b − a)` at sample `a + i`, integrates
+    // to `end · dt · (b − a) / 2`
+    let mut world = q * acc.at(a) - gravity;
+    let mut w0 = gyr.at(a);
+    let mut vel = Vector3::zeros();
     let mut pos = Vector3::zeros();
-    let mut prev = Vector3::zeros();
-    for (i, v) in vel.iter().enumerate() {
-        let corrected = v - end * (i as f64 / (m - 1) as f64);
-        if i > 0 {
-            pos += 0.5 * (prev + corrected) * dt;
-        }
-        prev = corrected;
+    for i in a..b {
+        let w1 = gyr.at(i + 1);
+        q *= small_rotation(&(0.5 * (w0 + w1) * dt));
+        let next = q * acc.at(i + 1) - gravity;
+        let v = vel + 0.5 * (world + next) * dt;
+        pos += 0.5 * (vel + v) * dt;
+        (world, w0, vel) = (next, w1, v);
     }
-    pos
+    pos - vel * (0.5 * dt * (b - a) as f64)
 }
 
 #[cfg(test)]
@@ -382,6 +379,32 @@ mod tests {
         let d = strapdown(&acc[..], &gyr[..], 0, n - 1, rate);
         assert!((d.x - 0.5).abs() < 0.01, "{d}");
         assert!(d.y.abs() < 1e-9 && d.z.abs() < 1e-6, "{d}");
+    }
+
+    /// The quietest sample by running sums over the wanted span only, against the
+    /// centred mean computed sample by sample over the whole stream.
+    #[test]
+    fn quietest_matches_the_centred_mean_of_the_whole_stream() {
+        let gyr = Axes3::from_vectors((0..300).map(|i| {
+            let t = i as f64 * 0.37;
+            Vector3::new(t.sin() * 3.0, (1.7 * t).cos(), 0.2 * (0.3 * t).sin())
+        }));
+        let n = gyr.len();
+        for (lo, hi, w) in [
+            (0, 40, 9),
+            (100, 180, 9),
+            (250, 300, 20),
+            (5, 6, 1),
+            (290, 400, 31),
+        ] {
+            let mean = |i: usize| {
+                let (a, b) = (i.saturating_sub(w / 2), (i + w / 2 + 1).min(n));
+                (a..b).map(|j| gyr.at(j).norm_squared()).sum::<f64>() / (b - a) as f64
+            };
+            let want = (lo..hi.min(n)).min_by(|&a, &b| mean(a).total_cmp(&mean(b)));
+            assert_eq!(quietest(&gyr, lo, hi, w), want, "{lo}..{hi} w {w}");
+        }
+        assert_eq!(quietest(&gyr, 300, 310, 9), None);
     }
 
     #[test]

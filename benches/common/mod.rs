@@ -198,6 +198,19 @@ pub fn polars_parse(csv: &[u8]) -> usize {
     df.height()
 }
 
+/// polars' CSV reader alone on the file, as a user of polars would read it (polars maps
+/// the file into memory): the counterpart of `read_path`.
+pub fn polars_read_path(path: &std::path::Path) -> usize {
+    let df = CsvReadOptions::default()
+        .with_has_header(true)
+        .with_n_threads(Some(2))
+        .try_into_reader_with_file_path(Some(path.to_path_buf()))
+        .expect("polars open")
+        .finish()
+        .expect("polars parse");
+    df.height()
+}
+
 pub fn read_benches(c: &mut Criterion, fixtures: &[&Fixture], seconds: u64) {
     let options = ReadOptions::default();
     let mut g = quick(c, "read", seconds);
@@ -220,6 +233,14 @@ pub fn read_benches(c: &mut Criterion, fixtures: &[&Fixture], seconds: u64) {
     for f in fixtures {
         g.throughput(Throughput::Bytes(f.csv.len() as u64));
         g.bench_function(f.name, |b| b.iter(|| polars_parse(black_box(&f.csv))));
+    }
+    g.finish();
+    let mut g = quick(c, "polars_read_path", seconds);
+    for f in fixtures {
+        g.throughput(Throughput::Bytes(f.csv.len() as u64));
+        g.bench_function(f.name, |b| {
+            b.iter(|| polars_read_path(black_box(f.file.path())))
+        });
     }
     g.finish();
 }
