@@ -40,6 +40,13 @@ use nalgebra::{Matrix3, SymmetricEigen, Vector3};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+/// Each piece is searched with this much of its bout either side (contacts found there
+/// belong to the neighbours), and every low-passed signal is filtered with this much of
+/// the stream either side of what is searched, s: the filters forget their start within
+/// a fraction of a second, so a signal filtered this way is the one filtered over the
+/// whole stream.
+const PIECE_MARGIN_S: f64 = 5.0;
+
 /// Leg sensors without a gyroscope: the impact's onset is searched this far before its
 /// peak, s.
 const IMPACT_ONSET_BACK_S: f64 = 0.08;
@@ -116,6 +123,11 @@ pub struct EventConfig {
     pub to_bend_window_s: f64,
     /// Shank toe-off: low-pass cutoff of the acceleration whose direction is followed, Hz.
     pub shank_to_cutoff_hz: f64,
+    /// A bout longer than this is searched piece by piece, s: a long run's working
+    /// signals then stay the size of a piece (a few MB per stream), not of the run. Five
+    /// minutes hold some 400 strides, plenty for the statistics a method takes over what
+    /// it searches (the foot's sagittal axis, the shank's impact axis).
+    pub piece_s: f64,
 }
 
 impl Default for EventConfig {
@@ -129,6 +141,7 @@ impl Default for EventConfig {
             to_bend_g_per_s2: 1000.0,
             to_bend_window_s: 0.04,
             shank_to_cutoff_hz: 25.0,
+            piece_s: 300.0,
         }
     }
 }
@@ -165,19 +178,31 @@ impl EventConfig {
         let rate = recording.rate_hz;
         let segment = stream.placement.segment();
         let one_leg = matches!(segment, Segment::Foot | Segment::Shank);
-        // a foot with a gyroscope times its events on the raw magnitude
-        let signal = match (segment, &stream.gyr_radps) {
-            (Segment::Pelvis | Segment::Trunk, _) => lp.filtfilt(&al.vertical_g().to_vec()),
-            (Segment::Foot, Some(_)) => Vec::new(),
-            _ => lp.filtfilt(&al.norm_g().to_vec()),
+        let n = al.len();
+        let margin = (PIECE_MARGIN_S * rate).ceil() as usize;
+        let piece = ((self.piece_s * rate).min(n as f64) as usize).max(1);
+        // the low-passed contact signal over `lo..hi`, filtered with `margin` samples of
+        // the stream either side (a foot with a gyroscope times its events on the raw
+        // magnitude)
+        let signal = |lo: usize, hi: usize| -> Vec<f64> {
+            let x = match (segment, &stream.gyr_radps) {
+                (Segment::Pelvis | Segment::Trunk, _) => al.vertical_g(),
+                (Segment::Foot, Some(_)) => return Vec::new(),
+                _ => al.norm_g(),
+            };
+            let (a, b) = (lo.saturating_sub(margin), (hi + margin).min(n));
+            let mut y = lp.filtfilt(&x.slice(a..b));
+            y.truncate(hi - a);
+            y.drain(..lo - a);
+            y
         };
-        let mut contacts = Vec::new();
+        let mut contacts: Vec<Contact> = Vec::new();
         for (b, bout) in bouts.iter().enumerate() {
             if !matches!(bout.activity, Activity::Running | Activity::Walking) {
                 continue;
             }
             let i0 = ((bout.start_s - recording.start_s) * rate).max(0.0) as usize;
-            let i1 = (((bout.end_s - recording.start_s) * rate) as usize).min(al.len());
+            let i1 = (((bout.end_s - recording.start_s) * rate) as usize).min(n);
             if i1 <= i0 + 4 {
                 continue;
             }
@@ -187,40 +212,52 @@ impl EventConfig {
             } else {
                 1.0 / step_hz
             };
-            let found = match (segment, &stream.gyr_radps) {
-                (Segment::Pelvis | Segment::Trunk, _) => {
-                    self.trunk_contacts(&signal[i0..i1], rate, period, step_hz)?
-                }
-                (Segment::Foot, Some(g)) => {
-                    let gyr = Window {
-                        of: g,
-                        start: i0,
-                        len: i1.min(g.len()).saturating_sub(i0),
-                    };
-                    self.foot_gyro_contacts(&al.norm_g().slice(i0..i1), &gyr, rate, period)?
-                }
-                (Segment::Foot | Segment::Shank, _) => {
-                    let acc_g = InG(Window {
-                        of: &stream.acc_mps2,
-                        start: i0,
-                        len: i1 - i0,
+            // pieces of at most `piece` samples (one, for a bout no longer), each
+            // searched with `margin` more of the bout either side
+            let count = (i1 - i0).div_ceil(piece);
+            for k in 0..count {
+                let (c0, c1) = (i0 + k * piece, (i0 + (k + 1) * piece).min(i1));
+                let (lo, hi) = if count == 1 {
+                    (i0, i1)
+                } else {
+                    (c0.saturating_sub(margin).max(i0), (c1 + margin).min(i1))
+                };
+                let found = self.piece_contacts(
+                    stream,
+                    al,
+                    lo..hi,
+                    &signal(lo, hi),
+                    rate,
+                    period,
+                    step_hz,
+                    bout,
+                )?;
+                let side = stream.placement.side();
+                let t0 = recording.time_s(lo);
+                let min_gap = self.min_step_share * period;
+                for (ic, to) in found {
+                    let at = lo as f64 + ic * rate;
+                    if at < c0 as f64 || at >= c1 as f64 {
+                        continue; // a neighbour's
+                    }
+                    let initial_contact_s = t0 + ic;
+                    // a step at the seam of two pieces, seen by both
+                    if k > 0
+                        && contacts.last().is_some_and(|c| {
+                            c.bout == b && initial_contact_s - c.initial_contact_s < min_gap
+                        })
+                    {
+                        continue;
+                    }
+                    contacts.push(Contact {
+                        side,
+                        initial_contact_s,
+                        toe_off_s: to.map(|t| t0 + t),
+                        activity: bout.activity,
+                        bout: b,
                     });
-                    let toe_off = segment == Segment::Shank && bout.activity == Activity::Running;
-                    self.leg_contacts(&signal[i0..i1], &acc_g, rate, period, toe_off)?
                 }
-                (Segment::Wrist, _) => {
-                    self.wrist_contacts(&signal[i0..i1], rate, period, step_hz)?
-                }
-            };
-            let side = stream.placement.side();
-            let t0 = recording.time_s(i0);
-            contacts.extend(found.into_iter().map(|(ic, to)| Contact {
-                side,
-                initial_contact_s: t0 + ic,
-                toe_off_s: to.map(|t| t0 + t),
-                activity: bout.activity,
-                bout: b,
-            }));
+            }
         }
         // Braking tells the sign of a sensor-frame pelvis's horizontal axes; a trunk
         // pitches forward at each landing, which hides it there.
@@ -232,6 +269,48 @@ impl EventConfig {
             one_leg,
             contacts,
         })
+    }
+
+    /// The contacts of one stream within samples `range` of a bout, by its placement's
+    /// method; `signal` is its low-passed contact signal over `range`. Times in s from
+    /// the start of `range`.
+    #[allow(clippy::too_many_arguments)]
+    fn piece_contacts(
+        &self,
+        stream: &Stream,
+        al: &Aligned,
+        range: std::ops::Range<usize>,
+        signal: &[f64],
+        rate: f64,
+        period: f64,
+        step_hz: f64,
+        bout: &Bout,
+    ) -> Result<Vec<(f64, Option<f64>)>> {
+        let segment = stream.placement.segment();
+        let (i0, i1) = (range.start, range.end);
+        match (segment, &stream.gyr_radps) {
+            (Segment::Pelvis | Segment::Trunk, _) => {
+                self.trunk_contacts(signal, rate, period, step_hz)
+            }
+            (Segment::Foot, Some(g)) => {
+                let gyr = Window {
+                    of: g,
+                    start: i0,
+                    len: i1.min(g.len()).saturating_sub(i0),
+                };
+                self.foot_gyro_contacts(&al.norm_g().slice(i0..i1), &gyr, rate, period)
+            }
+            (Segment::Foot | Segment::Shank, _) => {
+                let acc_g = InG(Window {
+                    of: &stream.acc_mps2,
+                    start: i0,
+                    len: i1 - i0,
+                });
+                let toe_off = segment == Segment::Shank && bout.activity == Activity::Running;
+                self.leg_contacts(signal, &acc_g, rate, period, toe_off)
+            }
+            (Segment::Wrist, _) => self.wrist_contacts(signal, rate, period, step_hz),
+        }
     }
 
     /// Stance bumps of the vertical specific force; times relative to the slice start.
