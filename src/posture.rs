@@ -98,15 +98,17 @@ pub struct StepPosture {
     pub lateral_sway_deg: Option<f64>,
 }
 
-/// Yaw (unwrapped), pitch and roll of a segment at every sample, radians.
+/// Yaw (unwrapped), pitch and roll of a segment at every sample, radians, as `f32`: half
+/// the memory of `f64` over a long run, and within 1e-7 of the angle (4e-5 rad, 0.002°,
+/// for a yaw unwrapped to 700 rad, a hundred laps of a track).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SegmentAngles {
     /// Yaw, continuous across ±π.
-    pub yaw_rad: Vec<f64>,
+    pub yaw_rad: Vec<f32>,
     /// Pitch, positive nose up.
-    pub pitch_rad: Vec<f64>,
+    pub pitch_rad: Vec<f32>,
     /// Roll, positive left side up.
-    pub roll_rad: Vec<f64>,
+    pub roll_rad: Vec<f32>,
 }
 
 impl PostureConfig {
@@ -206,7 +208,7 @@ impl PostureConfig {
             }
         }
         if let (Ok(a), Ok(b)) = (&trunk, &pelvis) {
-            let relative: Vec<f64> = a
+            let relative: Vec<f32> = a
                 .yaw_rad
                 .iter()
                 .zip(&b.yaw_rad)
@@ -359,29 +361,33 @@ impl SegmentAngles {
 
     /// Sets sample `i` to the angles of rotation `r`, yaw within ±π.
     fn set(&mut self, i: usize, r: &Matrix3<f64>) {
-        (self.yaw_rad[i], self.pitch_rad[i], self.roll_rad[i]) = angles(r);
+        let (yaw, pitch, roll) = angles(r);
+        (self.yaw_rad[i], self.pitch_rad[i], self.roll_rad[i]) =
+            (yaw as f32, pitch as f32, roll as f32);
     }
 
     /// Makes yaw continuous: each sample within π of the one before.
     fn unwrap_yaw(&mut self) {
         let tau = std::f64::consts::TAU;
         for i in 1..self.yaw_rad.len() {
-            let last = self.yaw_rad[i - 1];
-            self.yaw_rad[i] += tau * ((last - self.yaw_rad[i]) / tau).round();
+            let (last, yaw) = (f64::from(self.yaw_rad[i - 1]), f64::from(self.yaw_rad[i]));
+            self.yaw_rad[i] = (yaw + tau * ((last - yaw) / tau).round()) as f32;
         }
     }
 }
 
 /// `x` at time `t_s` by linear interpolation (`x[i]` at `start_s + i / rate_hz`);
 /// `None` outside the samples.
-fn at(x: &[f64], rate_hz: f64, start_s: f64, t_s: f64) -> Option<f64> {
+fn at<T: Copy + Into<f64>>(x: &[T], rate_hz: f64, start_s: f64, t_s: f64) -> Option<f64> {
     let p = (t_s - start_s) * rate_hz;
     if p.is_nan() || p < 0.0 || p > (x.len() as f64 - 1.0) {
         return None;
     }
     let i = (p.floor() as usize).min(x.len().saturating_sub(2));
     let w = p - i as f64;
-    Some(x[i] + w * (x.get(i + 1).copied().unwrap_or(x[i]) - x[i]))
+    let xi: f64 = x[i].into();
+    let xj: f64 = x.get(i + 1).map_or(xi, |&v| v.into());
+    Some(xi + w * (xj - xi))
 }
 
 /// Sample indices strictly inside `(a_s, b_s)`.
@@ -395,8 +401,8 @@ fn inside(n: usize, rate_hz: f64, start_s: f64, a_s: f64, b_s: f64) -> std::ops:
 /// Mean over `strides` of the peak-to-peak of `yaw` within each, after removing the
 /// straight line through its values at the stride's ends. Strides not wholly inside
 /// the samples are skipped; `None` when none is left.
-pub fn stride_rotation(
-    yaw: &[f64],
+pub fn stride_rotation<T: Copy + Into<f64>>(
+    yaw: &[T],
     rate_hz: f64,
     start_s: f64,
     strides: &[(f64, f64)],
@@ -411,8 +417,8 @@ pub fn stride_rotation(
 /// `x` within the stride `(a_s, b_s)` with the straight line through its values at the
 /// stride's ends removed, as `(sample index, value)`; `None` when the stride is not
 /// wholly inside the samples.
-fn detrended(
-    x: &[f64],
+fn detrended<T: Copy + Into<f64>>(
+    x: &[T],
     rate_hz: f64,
     start_s: f64,
     a_s: f64,
@@ -422,15 +428,15 @@ fn detrended(
     let line = move |t: f64| xa + (xb - xa) * (t - a_s) / (b_s - a_s);
     Some(
         inside(x.len(), rate_hz, start_s, a_s, b_s)
-            .map(move |i| (i, x[i] - line(start_s + i as f64 / rate_hz))),
+            .map(move |i| (i, x[i].into() - line(start_s + i as f64 / rate_hz))),
     )
 }
 
 /// Peak-to-peak of `yaw` within one stride `(a_s, b_s)` after removing the straight line
 /// through its values at the stride's ends; `None` when the stride is not wholly inside
 /// the samples.
-pub fn stride_peak_to_peak(
-    yaw: &[f64],
+pub fn stride_peak_to_peak<T: Copy + Into<f64>>(
+    yaw: &[T],
     rate_hz: f64,
     start_s: f64,
     a_s: f64,
@@ -446,9 +452,9 @@ pub fn stride_peak_to_peak(
 /// Pearson correlation of `x` and `y` (same sampling) within one stride, each detrended
 /// as in [`stride_peak_to_peak`]: +1 when they turn together, −1 when they counter-rotate;
 /// `None` outside the samples or when either is flat.
-pub fn stride_coupling(
-    x: &[f64],
-    y: &[f64],
+pub fn stride_coupling<T: Copy + Into<f64>>(
+    x: &[T],
+    y: &[T],
     rate_hz: f64,
     start_s: f64,
     a_s: f64,
@@ -479,25 +485,35 @@ pub fn stride_coupling(
 }
 
 /// Mean over `spans` of the range of `x` within each (ends interpolated).
-pub fn mean_range(x: &[f64], rate_hz: f64, start_s: f64, spans: &[(f64, f64)]) -> Option<f64> {
+pub fn mean_range<T: Copy + Into<f64>>(
+    x: &[T],
+    rate_hz: f64,
+    start_s: f64,
+    spans: &[(f64, f64)],
+) -> Option<f64> {
     mean(spans.iter().filter_map(|&(a, b)| {
         let (xa, xb) = (at(x, rate_hz, start_s, a)?, at(x, rate_hz, start_s, b)?);
         let (mut lo, mut hi) = (xa.min(xb), xa.max(xb));
         for i in inside(x.len(), rate_hz, start_s, a, b) {
-            lo = lo.min(x[i]);
-            hi = hi.max(x[i]);
+            lo = lo.min(x[i].into());
+            hi = hi.max(x[i].into());
         }
         Some(hi - lo)
     }))
 }
 
 /// Mean of the samples of `x` within `spans`.
-fn mean_over(x: &[f64], rate_hz: f64, start_s: f64, spans: &[(f64, f64)]) -> Option<f64> {
+fn mean_over<T: Copy + Into<f64>>(
+    x: &[T],
+    rate_hz: f64,
+    start_s: f64,
+    spans: &[(f64, f64)],
+) -> Option<f64> {
     mean(
         spans
             .iter()
             .flat_map(|&(a, b)| inside(x.len(), rate_hz, start_s, a, b))
-            .map(|i| x[i]),
+            .map(|i| x[i].into()),
     )
 }
 
@@ -582,11 +598,17 @@ mod tests {
                 .iter()
                 .map(|d| rotation(d.to_radians(), 0.1, -0.2)),
         );
-        let deg: Vec<f64> = a.yaw_rad.iter().map(|y| y.to_degrees()).collect();
+        // angles are kept as f32: within 1e-7 of the angle
+        let deg: Vec<f64> = a
+            .yaw_rad
+            .iter()
+            .map(|&y| f64::from(y).to_degrees())
+            .collect();
         assert!(
-            (deg[2] - 181.0).abs() < 1e-9 && (deg[3] - 190.0).abs() < 1e-9,
+            (deg[2] - 181.0).abs() < 1e-4 && (deg[3] - 190.0).abs() < 1e-4,
             "{deg:?}"
         );
-        assert!((a.pitch_rad[3] - 0.1).abs() < 1e-12 && (a.roll_rad[3] + 0.2).abs() < 1e-12);
+        let (pitch, roll) = (f64::from(a.pitch_rad[3]), f64::from(a.roll_rad[3]));
+        assert!((pitch - 0.1).abs() < 1e-7 && (roll + 0.2).abs() < 1e-7);
     }
 }
