@@ -41,15 +41,37 @@ use crate::alignment::Aligned;
 use crate::bouts::{Activity, Bout};
 use crate::metrics::Step;
 use crate::orientation::{OrientationConfig, angles};
-use crate::recording::{Frame, Placement, Recording};
+use crate::recording::{Axes3, Frame, Placement, Recording};
 use nalgebra::Matrix3;
 
 /// Settings of the posture stage.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostureConfig {
     /// The attitude filter.
     pub orientation: OrientationConfig,
+    /// A recording longer than this is measured piece by piece, s: the attitude filter
+    /// runs over each piece on its own, from `PIECE_MARGIN_S` before it to the filter's
+    /// `warmup_s` after it, so a long run's per-sample angles stay the size of a piece.
+    /// Each piece's filter warms up on its own end (see
+    /// [`orientation`](crate::orientation)); the switch from the warm-up to the result
+    /// pass fades over the `warmup_s` before the piece (0.17° of tilt 5 s after it,
+    /// under 0.03° 60 s after it on a simulated run). The heading differs from piece to
+    /// piece, which no stride measure reads.
+    pub piece_s: f64,
 }
+
+impl Default for PostureConfig {
+    fn default() -> Self {
+        PostureConfig {
+            orientation: OrientationConfig::default(),
+            piece_s: 300.0,
+        }
+    }
+}
+
+/// Each piece is filtered from this long before it, s (and at least this long after
+/// it): a stride that starts in the piece ends in what is filtered.
+const PIECE_MARGIN_S: f64 = 5.0;
 
 /// What the posture stage measures; `None` with a reason in `unavailable` otherwise.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -120,26 +142,19 @@ impl PostureConfig {
         bouts: &[Bout],
         steps: &[Step],
     ) -> Posture {
-        let running: Vec<&Step> = steps
+        let stances = steps
             .iter()
-            .filter(|s| s.activity == Activity::Running)
-            .collect();
-        let strides: Vec<(f64, f64)> = running
-            .iter()
-            .filter_map(|s| Some((s.initial_contact_s, s.initial_contact_s + s.stride_s?)))
-            .collect();
-        let stances: Vec<(f64, f64)> = running
-            .iter()
-            .filter_map(|s| Some((s.initial_contact_s, s.toe_off_s?)))
-            .collect();
+            .filter(|s| s.activity == Activity::Running && s.toe_off_s.is_some())
+            .count();
         let run_spans: Vec<(f64, f64)> = bouts
             .iter()
             .filter(|b| b.activity == Activity::Running)
             .map(|b| (b.start_s, b.end_s))
             .collect();
-        let (rate, t0) = (recording.rate_hz, recording.start_s);
+        let (rate, n) = (recording.rate_hz, recording.len());
         let filter = self.orientation.plan(rate);
-        let segment = |p: Placement| -> Result<SegmentAngles, String> {
+        // a segment's stream, gyroscope and segment → sensor axes, or why there are none
+        let source = |p: Placement| -> Result<(&Axes3, &Axes3, Matrix3<f64>), String> {
             let i = recording
                 .streams
                 .iter()
@@ -155,16 +170,34 @@ impl PostureConfig {
                 Frame::Body => Matrix3::identity(),
                 Frame::Sensor => Matrix3::from_columns(&[axes.forward, axes.left, axes.up]),
             };
-            // angles straight from the filter: no quaternion per sample is kept
-            let mut a = SegmentAngles::zeros(stream.len());
-            filter.run_each(&stream.acc_mps2, gyr, |i, q| {
+            Ok((&stream.acc_mps2, gyr, seg_to_sensor))
+        };
+        let (trunk, pelvis) = (source(Placement::Trunk), source(Placement::Pelvis));
+        // the segment's angles over samples `range`, straight from the filter: no
+        // quaternion per sample is kept
+        let angles_over = |src: &Result<(&Axes3, &Axes3, Matrix3<f64>), String>,
+                           range: std::ops::Range<usize>|
+         -> Option<SegmentAngles> {
+            let (acc, gyr, seg_to_sensor) = src.as_ref().ok()?;
+            let whole = range.len() == acc.len();
+            let (acc, gyr) = if whole {
+                (
+                    std::borrow::Cow::Borrowed(*acc),
+                    std::borrow::Cow::Borrowed(*gyr),
+                )
+            } else {
+                (
+                    std::borrow::Cow::Owned(acc.slice(range.clone())),
+                    std::borrow::Cow::Owned(gyr.slice(range)),
+                )
+            };
+            let mut a = SegmentAngles::zeros(acc.len());
+            filter.run_each(&acc, &gyr, |i, q| {
                 a.set(i, &(q.to_rotation_matrix().into_inner() * seg_to_sensor));
             });
             a.unwrap_yaw();
-            Ok(a)
+            Some(a)
         };
-        let (trunk, pelvis) =
-            rayon::join(|| segment(Placement::Trunk), || segment(Placement::Pelvis));
         let body_frame = recording.frame == Frame::Body;
         let no_strides = "no running strides";
         let mut out = Posture::default();
@@ -180,45 +213,79 @@ impl PostureConfig {
                 .and_then(|_| Some((s.initial_contact_s, s.toe_off_s?)))
         };
         let mut per_step = vec![StepPosture::default(); steps.len()];
-        if let Ok(a) = &trunk {
-            for (o, s) in per_step.iter_mut().zip(steps) {
-                let Some((p, q)) = stride_of(s) else { continue };
-                o.trunk_rotation_deg =
-                    stride_peak_to_peak(&a.yaw_rad, rate, t0, p, q).map(f64::to_degrees);
-                if body_frame {
-                    o.forward_lean_deg =
-                        mean_over(&a.pitch_rad, rate, t0, &[(p, q)]).map(|x| -x.to_degrees());
-                    o.forward_lean_range_deg =
-                        mean_range(&a.pitch_rad, rate, t0, &[(p, q)]).map(f64::to_degrees);
-                    o.lateral_sway_deg =
-                        mean_range(&a.roll_rad, rate, t0, &[(p, q)]).map(f64::to_degrees);
-                }
-            }
-        }
-        if let Ok(a) = &pelvis {
-            for (o, s) in per_step.iter_mut().zip(steps) {
-                if let Some((p, q)) = stride_of(s) {
-                    o.pelvis_rotation_deg =
+        // the trunk's pitch summed over the running samples (forward lean)
+        let (mut pitch_sum, mut pitch_n) = (0.0, 0_usize);
+        // pieces of at most `piece` samples (one, for a recording no longer), each
+        // filtered from `margin` before it to `settle` after it; a step belongs to the
+        // piece its initial contact falls in
+        let piece = ((self.piece_s * rate).min(n as f64) as usize).max(1);
+        let margin = (PIECE_MARGIN_S * rate).ceil() as usize;
+        let settle = (self.orientation.warmup_s * rate).ceil() as usize;
+        let count = n.div_ceil(piece);
+        for k in 0..count {
+            let (c0, c1) = (k * piece, ((k + 1) * piece).min(n));
+            let (lo, hi) = if count == 1 {
+                (0, n)
+            } else {
+                (c0.saturating_sub(margin), (c1 + settle.max(margin)).min(n))
+            };
+            let (ta, pa) = rayon::join(
+                || angles_over(&trunk, lo..hi),
+                || angles_over(&pelvis, lo..hi),
+            );
+            let t0 = recording.time_s(lo);
+            let (tc0, tc1) = (recording.time_s(c0), recording.time_s(c1));
+            let mine = |s: &Step| count == 1 || (tc0..tc1).contains(&s.initial_contact_s);
+            if let Some(a) = &ta {
+                for (o, s) in per_step.iter_mut().zip(steps).filter(|(_, s)| mine(s)) {
+                    let Some((p, q)) = stride_of(s) else { continue };
+                    o.trunk_rotation_deg =
                         stride_peak_to_peak(&a.yaw_rad, rate, t0, p, q).map(f64::to_degrees);
+                    if body_frame {
+                        o.forward_lean_deg =
+                            mean_over(&a.pitch_rad, rate, t0, &[(p, q)]).map(|x| -x.to_degrees());
+                        o.forward_lean_range_deg =
+                            mean_range(&a.pitch_rad, rate, t0, &[(p, q)]).map(f64::to_degrees);
+                        o.lateral_sway_deg =
+                            mean_range(&a.roll_rad, rate, t0, &[(p, q)]).map(f64::to_degrees);
+                    }
                 }
-                if let Some(span) = stance_of(s).filter(|_| body_frame) {
-                    o.pelvic_drop_deg =
-                        mean_range(&a.roll_rad, rate, t0, &[span]).map(f64::to_degrees);
+                // the running samples of this piece's own part
+                for &(a_s, b_s) in &run_spans {
+                    for i in inside(a.pitch_rad.len(), rate, t0, a_s, b_s)
+                        .filter(|i| (c0..c1).contains(&(lo + i)))
+                    {
+                        pitch_sum += f64::from(a.pitch_rad[i]);
+                        pitch_n += 1;
+                    }
                 }
             }
-        }
-        if let (Ok(a), Ok(b)) = (&trunk, &pelvis) {
-            let relative: Vec<f32> = a
-                .yaw_rad
-                .iter()
-                .zip(&b.yaw_rad)
-                .map(|(x, y)| x - y)
-                .collect();
-            for (o, s) in per_step.iter_mut().zip(steps) {
-                let Some((p, q)) = stride_of(s) else { continue };
-                o.trunk_pelvis_rotation_deg =
-                    stride_peak_to_peak(&relative, rate, t0, p, q).map(f64::to_degrees);
-                o.trunk_pelvis_coupling = stride_coupling(&a.yaw_rad, &b.yaw_rad, rate, t0, p, q);
+            if let Some(a) = &pa {
+                for (o, s) in per_step.iter_mut().zip(steps).filter(|(_, s)| mine(s)) {
+                    if let Some((p, q)) = stride_of(s) {
+                        o.pelvis_rotation_deg =
+                            stride_peak_to_peak(&a.yaw_rad, rate, t0, p, q).map(f64::to_degrees);
+                    }
+                    if let Some(span) = stance_of(s).filter(|_| body_frame) {
+                        o.pelvic_drop_deg =
+                            mean_range(&a.roll_rad, rate, t0, &[span]).map(f64::to_degrees);
+                    }
+                }
+            }
+            if let (Some(a), Some(b)) = (&ta, &pa) {
+                let relative: Vec<f32> = a
+                    .yaw_rad
+                    .iter()
+                    .zip(&b.yaw_rad)
+                    .map(|(x, y)| x - y)
+                    .collect();
+                for (o, s) in per_step.iter_mut().zip(steps).filter(|(_, s)| mine(s)) {
+                    let Some((p, q)) = stride_of(s) else { continue };
+                    o.trunk_pelvis_rotation_deg =
+                        stride_peak_to_peak(&relative, rate, t0, p, q).map(f64::to_degrees);
+                    o.trunk_pelvis_coupling =
+                        stride_coupling(&a.yaw_rad, &b.yaw_rad, rate, t0, p, q);
+                }
             }
         }
         let mut record = |key: &'static str, v: Result<f64, String>| match v {
@@ -228,15 +295,20 @@ impl PostureConfig {
                 None
             }
         };
-        let rotation = |a: &Result<SegmentAngles, String>| -> Result<f64, String> {
-            let a = a.as_ref().map_err(Clone::clone)?;
-            stride_rotation(&a.yaw_rad, rate, t0, &strides)
-                .map(f64::to_degrees)
-                .ok_or_else(|| no_strides.to_string())
+        // a segment's summary: the mean of its steps' values
+        let over_steps = |src: &Result<_, String>, f: fn(&StepPosture) -> Option<f64>| {
+            src.as_ref().map_err(Clone::clone)?;
+            mean(per_step.iter().filter_map(f)).ok_or_else(|| no_strides.to_string())
         };
-        let trunk_rotation_deg = record("trunk_rotation_deg", rotation(&trunk));
-        let pelvis_rotation_deg = record("pelvis_rotation_deg", rotation(&pelvis));
-        let drop = pelvis.as_ref().map_err(Clone::clone).and_then(|a| {
+        let trunk_rotation_deg = record(
+            "trunk_rotation_deg",
+            over_steps(&trunk, |o| o.trunk_rotation_deg),
+        );
+        let pelvis_rotation_deg = record(
+            "pelvis_rotation_deg",
+            over_steps(&pelvis, |o| o.pelvis_rotation_deg),
+        );
+        let drop = pelvis.as_ref().map_err(Clone::clone).and_then(|_| {
             if !body_frame {
                 return Err(
                     "needs body axes (x forward, y left, z up): in sensor axes the \
@@ -244,15 +316,14 @@ impl PostureConfig {
                         .into(),
                 );
             }
-            if stances.is_empty() {
+            if stances == 0 {
                 return Err("needs running steps with toe-off to delimit the stances".into());
             }
-            mean_range(&a.roll_rad, rate, t0, &stances)
-                .map(f64::to_degrees)
+            mean(per_step.iter().filter_map(|o| o.pelvic_drop_deg))
                 .ok_or_else(|| "no running stances inside the recording".into())
         });
         let pelvic_drop_deg = record("pelvic_drop_deg", drop);
-        let lean = trunk.as_ref().map_err(Clone::clone).and_then(|a| {
+        let lean = trunk.as_ref().map_err(Clone::clone).and_then(|_| {
             if !body_frame {
                 return Err(
                     "needs body axes (x forward, y left, z up): the sensor's tilt \
@@ -260,8 +331,8 @@ impl PostureConfig {
                         .into(),
                 );
             }
-            mean_over(&a.pitch_rad, rate, t0, &run_spans)
-                .map(|p| -p.to_degrees())
+            (pitch_n > 0)
+                .then(|| -(pitch_sum / pitch_n as f64).to_degrees())
                 .ok_or_else(|| "no running found".into())
         });
         let forward_lean_deg = record("forward_lean_deg", lean);

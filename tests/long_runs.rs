@@ -1,10 +1,13 @@
 //! Layer 3 for a long run: events search a bout longer than `EventConfig::piece_s` piece
+//! by piece, and posture filters a recording longer than `PostureConfig::piece_s` piece
 //! by piece, to keep their working signals bounded. The pieces must find the contacts
 //! that one search over the whole bout finds, for every placement's method, with no step
-//! lost or counted twice at the seams.
+//! lost or counted twice at the seams; and the angles one filter over the whole
+//! recording gives.
 
 use runform::alignment::{Aligned, align};
 use runform::events::{EventConfig, StreamContacts};
+use runform::posture::PostureConfig;
 use runform::simulate::{SimConfig, simulate};
 use runform::{AnalysisConfig, Placement};
 
@@ -92,5 +95,78 @@ fn pieces_find_the_contacts_of_one_search_over_the_bout() {
             "{}: {moved} moved",
             w.placement
         );
+    }
+}
+
+#[test]
+fn posture_in_pieces_measures_what_one_filter_over_the_run_measures() {
+    // 4 minutes of running, trunk and pelvis in body axes, in 45-s pieces
+    let sim = simulate(&SimConfig {
+        seed: 12,
+        duration_s: 240.0,
+        placements: vec![Placement::Pelvis, Placement::Trunk],
+        ..SimConfig::default()
+    })
+    .unwrap();
+    let report = |piece_s: f64| {
+        AnalysisConfig {
+            posture: PostureConfig {
+                piece_s,
+                ..PostureConfig::default()
+            },
+            ..AnalysisConfig::default()
+        }
+        .process(&sim.recording)
+        .unwrap()
+    };
+    let (whole, pieces) = (report(f64::INFINITY), report(45.0));
+    type Angle = fn(&runform::metrics::Step) -> Option<f64>;
+    let per_step: [(&str, Angle); 7] = [
+        ("trunk_rotation_deg", |s| s.trunk_rotation_deg),
+        ("pelvis_rotation_deg", |s| s.pelvis_rotation_deg),
+        ("trunk_pelvis_rotation_deg", |s| s.trunk_pelvis_rotation_deg),
+        ("forward_lean_deg", |s| s.forward_lean_deg),
+        ("forward_lean_range_deg", |s| s.forward_lean_range_deg),
+        ("lateral_sway_deg", |s| s.lateral_sway_deg),
+        ("pelvic_drop_deg", |s| s.pelvic_drop_deg),
+    ];
+    assert_eq!(whole.steps.len(), pieces.steps.len());
+    for (name, f) in per_step {
+        let (mut both, mut worst) = (0, 0.0_f64);
+        for (a, b) in whole.steps.iter().zip(&pieces.steps) {
+            match (f(a), f(b)) {
+                (Some(x), Some(y)) => {
+                    both += 1;
+                    worst = worst.max((x - y).abs());
+                }
+                (None, None) => {}
+                (x, y) => panic!("{name} at {}: {x:?} vs {y:?}", a.initial_contact_s),
+            }
+        }
+        eprintln!("{name}: {both} steps, worst {worst:.5}°");
+        assert!(both > 500, "{name}: {both} steps");
+        // a piece's filter starts `warmup_s` (60 s) after the piece ends: the switch
+        // from its warm-up to the result pass has faded to a few hundredths of a degree
+        // of tilt by then (it is 0.17° after 5 s)
+        assert!(worst < 0.05, "{name}: {worst}°");
+    }
+    let (a, b) = (&whole.summary, &pieces.summary);
+    for (name, x, y) in [
+        (
+            "trunk_rotation_deg",
+            a.trunk_rotation_deg,
+            b.trunk_rotation_deg,
+        ),
+        ("pelvic_drop_deg", a.pelvic_drop_deg, b.pelvic_drop_deg),
+        ("forward_lean_deg", a.forward_lean_deg, b.forward_lean_deg),
+        (
+            "trunk_pelvis_coupling",
+            a.trunk_pelvis_coupling,
+            b.trunk_pelvis_coupling,
+        ),
+    ] {
+        let (x, y) = (x.unwrap(), y.unwrap());
+        eprintln!("{name}: {x:.5} vs {y:.5}");
+        assert!((x - y).abs() < 0.01, "{name}: {x} vs {y}");
     }
 }
