@@ -39,6 +39,7 @@
 
 use crate::alignment::Aligned;
 use crate::bouts::{Activity, Bout};
+use crate::dsp::pieces;
 use crate::metrics::Step;
 use crate::orientation::{OrientationConfig, angles};
 use crate::recording::{Axes3, Frame, Placement, Recording};
@@ -223,14 +224,10 @@ impl PostureConfig {
         let piece = ((self.piece_s * rate).min(n as f64) as usize).max(1);
         let margin = (PIECE_MARGIN_S * rate).ceil() as usize;
         let settle = (self.orientation.warmup_s * rate).ceil() as usize;
-        let count = n.div_ceil(piece);
-        for k in 0..count {
-            let (c0, c1) = (k * piece, ((k + 1) * piece).min(n));
-            let (lo, hi) = if count == 1 {
-                (0, n)
-            } else {
-                (c0.saturating_sub(margin), (c1 + settle.max(margin)).min(n))
-            };
+        let parts = pieces(0..n, piece, margin, settle.max(margin));
+        let count = parts.len();
+        for (own, seen) in parts {
+            let (c0, c1, lo, hi) = (own.start, own.end, seen.start, seen.end);
             let (ta, pa) = rayon::join(
                 || angles_over(&trunk, lo..hi),
                 || angles_over(&pelvis, lo..hi),

@@ -30,8 +30,8 @@ pub mod side;
 
 use crate::alignment::Aligned;
 use crate::bouts::{Activity, Bout};
-use crate::dsp::Butterworth;
 use crate::dsp::peaks::find_peaks;
+use crate::dsp::{Butterworth, pieces};
 use crate::error::Result;
 use crate::recording::{
     Axes3, Placement, Recording, STANDARD_GRAVITY_MPS2, Segment, Side, Stream, Vectors, Window,
@@ -214,14 +214,11 @@ impl EventConfig {
             };
             // pieces of at most `piece` samples (one, for a bout no longer), each
             // searched with `margin` more of the bout either side
-            let count = (i1 - i0).div_ceil(piece);
-            for k in 0..count {
-                let (c0, c1) = (i0 + k * piece, (i0 + (k + 1) * piece).min(i1));
-                let (lo, hi) = if count == 1 {
-                    (i0, i1)
-                } else {
-                    (c0.saturating_sub(margin).max(i0), (c1 + margin).min(i1))
-                };
+            for (k, (own, seen)) in pieces(i0..i1, piece, margin, margin)
+                .into_iter()
+                .enumerate()
+            {
+                let (c0, c1, lo, hi) = (own.start, own.end, seen.start, seen.end);
                 let found = self.piece_contacts(
                     stream,
                     al,
