@@ -24,6 +24,11 @@
 //!   ground that is worn): `impact_peak_g` is the largest vertical specific force from IC
 //!   to `impact_window_s` after it; `loading_rate_g_per_s` is its rise from the value at
 //!   IC divided by the time from IC to that peak.
+//! * IC usually falls between two samples (a contact's onset is placed half-way between
+//!   the last sample before it and the first after it). Windows start at the sample
+//!   nearest IC, the later one from half-way ([`Recording::sample_index`]); durations
+//!   (`braking_s`, the loading rate's rise time) are timed from IC itself, and the value
+//!   at IC is interpolated between its two samples.
 //! * **Strike inferred from the pelvis**: a heel strike stops the leg on the heel pad in
 //!   the first tens of ms of stance, a short impact transient that reaches the body as a
 //!   sharp jolt of deceleration before the smooth braking of the stance; midfoot and
@@ -169,7 +174,7 @@ impl LoadingConfig {
                 let Some(j) = stream else { continue };
                 let v = aligned[j].vertical_g();
                 let i0 = recording.sample_index(step.initial_contact_s);
-                if i0 < 0 || (i0 + window) as usize >= v.len() {
+                if i0 < 1 || (i0 + window) as usize >= v.len() {
                     continue;
                 }
                 let i0 = i0 as usize;
@@ -178,9 +183,14 @@ impl LoadingConfig {
                     |b, x| if x.1 > b.1 { x } else { b },
                 );
                 out.steps[k].impact_peak_g = Some(peak);
-                if ip > i0 {
-                    out.steps[k].loading_rate_g_per_s =
-                        Some((peak - v.at(i0)) / ((ip - i0) as f64 / rate));
+                // from the contact itself, between samples where it falls between them
+                let at = (step.initial_contact_s - recording.start_s) * rate;
+                let below = (at.floor() as usize).clamp(i0 - 1, i0);
+                let w = (at - below as f64).clamp(0.0, 1.0);
+                let at_contact = v.at(below) + w * (v.at(below + 1) - v.at(below));
+                let rise_s = (ip as f64 - below as f64 - w) / rate;
+                if ip > i0 && rise_s > 0.0 {
+                    out.steps[k].loading_rate_g_per_s = Some((peak - at_contact) / rise_s);
                 }
             }
         }
@@ -284,7 +294,9 @@ impl LoadingConfig {
             } else {
                 end as f64
             };
-            out[k].braking_s = Some(crossing / rate);
+            // from the contact itself, which may fall between samples before `sp.0`
+            let first_s = recording.time_s(sp.0) - steps[k].initial_contact_s;
+            out[k].braking_s = Some((crossing / rate + first_s).max(0.0));
             out[k].braking_travel_excess_m = Some(excess);
         }
         sign

@@ -83,20 +83,20 @@ impl OscillationConfig {
             };
         };
         let v = aligned[i].vertical_g();
-        let (rate, t0) = (recording.rate_hz, recording.start_s);
+        let rate = recording.rate_hz;
         let per_step_mm: Vec<Option<f64>> = steps
             .iter()
             .map(|s| {
                 if s.activity != Activity::Running {
                     return None;
                 }
-                let a = ((s.initial_contact_s - t0) * rate).round();
-                let b = ((s.initial_contact_s + s.stride_s? - t0) * rate).round();
-                if a < 0.0 || b >= v.len() as f64 {
+                let a = usize::try_from(recording.sample_index(s.initial_contact_s)).ok()?;
+                let b = recording.sample_index(s.initial_contact_s + s.stride_s?) as usize;
+                if b >= v.len() {
                     return None;
                 }
                 // both ends: the same phase of the stride
-                stride_excursion_m(&v.slice(a as usize..b as usize + 1), rate).map(|m| m * 1000.0)
+                stride_excursion_m(&v.slice(a..b + 1), rate).map(|m| m * 1000.0)
             })
             .collect();
         let mean = mean(per_step_mm.iter().flatten().copied());

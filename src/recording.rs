@@ -467,6 +467,18 @@ pub struct Recording {
     pub warnings: Vec<Warning>,
 }
 
+/// How near to half-way between two samples (in samples) a position counts as half-way
+/// when rounded to a sample: far above the rounding error of a time in seconds (1e-7
+/// samples for a start time of 1e9 s at 200 Hz), far below any real difference.
+pub const TIE_SAMPLES: f64 = 1e-6;
+
+/// The sample nearest to position `at` (in samples); a position within [`TIE_SAMPLES`]
+/// of half-way between two samples gives the later one.
+#[inline]
+pub fn nearest_sample(at: f64) -> isize {
+    (at + TIE_SAMPLES).round() as isize
+}
+
 impl Recording {
     /// Number of samples per stream.
     pub fn len(&self) -> usize {
@@ -489,11 +501,22 @@ impl Recording {
         self.start_s + i as f64 / self.rate_hz
     }
 
+    /// Time of the position `at` in samples (between samples where it has a fraction), s.
+    #[inline]
+    pub fn time_at(&self, at: f64) -> f64 {
+        self.start_s + at / self.rate_hz
+    }
+
     /// The sample nearest to time `t_s` (the inverse of [`time_s`](Self::time_s)); it
     /// may lie outside the recording (negative, or `len()` and beyond).
+    ///
+    /// A time half-way between two samples gives the later one, and so does a time
+    /// within [`TIE_SAMPLES`] of half-way: an event placed between the last sample before
+    /// it and the first after it (a contact's onset) reads from the first sample after it,
+    /// whatever the last bit of the arithmetic that made its time.
     #[inline]
     pub fn sample_index(&self, t_s: f64) -> isize {
-        ((t_s - self.start_s) * self.rate_hz).round() as isize
+        nearest_sample((t_s - self.start_s) * self.rate_hz)
     }
 
     /// The stream worn at `placement`, if any.

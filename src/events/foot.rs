@@ -177,8 +177,8 @@ fn arg_by(lo: usize, hi: usize, f: impl Fn(usize) -> f64) -> Option<usize> {
 
 impl EventConfig {
     /// IC and TO of one foot over one bout; `acc_g` is the acceleration magnitude in g,
-    /// `gyr_radps` the gyroscope, `stride_s` the bout's stride period. Times in s from the
-    /// slice start.
+    /// `gyr_radps` the gyroscope, `stride_s` the bout's stride period. Initial contact and
+    /// toe-off in samples from the slice start.
     pub(super) fn foot_gyro_contacts(
         &self,
         acc_g: &[f64],
@@ -227,7 +227,7 @@ impl EventConfig {
                         .or(Some(cand as f64))
                 })
                 .flatten();
-            out.push((onset_sample(ic) / rate, to.map(|t| t / rate)));
+            out.push((onset_sample(ic), to));
         }
         Ok(out)
     }

@@ -230,14 +230,16 @@ impl EventConfig {
                     bout,
                 )?;
                 let side = stream.placement.side();
-                let t0 = recording.time_s(lo);
                 let min_gap = self.min_step_share * period;
                 for (ic, to) in found {
-                    let at = lo as f64 + ic * rate;
+                    // positions in the stream, exact for the whole and half samples the
+                    // searches return: a piece times an event as one search over the
+                    // bout does, to the last bit
+                    let at = lo as f64 + ic;
                     if at < c0 as f64 || at >= c1 as f64 {
                         continue; // a neighbour's
                     }
-                    let initial_contact_s = t0 + ic;
+                    let initial_contact_s = recording.time_at(at);
                     // a step at the seam of two pieces, seen by both
                     if k > 0
                         && contacts.last().is_some_and(|c| {
@@ -249,7 +251,7 @@ impl EventConfig {
                     contacts.push(Contact {
                         side,
                         initial_contact_s,
-                        toe_off_s: to.map(|t| t0 + t),
+                        toe_off_s: to.map(|t| recording.time_at(lo as f64 + t)),
                         activity: bout.activity,
                         bout: b,
                     });
@@ -269,8 +271,8 @@ impl EventConfig {
     }
 
     /// The contacts of one stream within samples `range` of a bout, by its placement's
-    /// method; `signal` is its low-passed contact signal over `range`. Times in s from
-    /// the start of `range`.
+    /// method; `signal` is its low-passed contact signal over `range`. Initial contact and
+    /// toe-off in samples from the start of `range`.
     #[allow(clippy::too_many_arguments)]
     fn piece_contacts(
         &self,
@@ -310,7 +312,7 @@ impl EventConfig {
         }
     }
 
-    /// Stance bumps of the vertical specific force; times relative to the slice start.
+    /// Stance bumps of the vertical specific force; events in samples from the slice start.
     fn trunk_contacts(
         &self,
         v: &[f64],
@@ -334,21 +336,21 @@ impl EventConfig {
             let ic = (lo..p)
                 .rev()
                 .find(|&i| v[i] < self.contact_g)
-                .map(|i| crossing(v, i, self.contact_g, rate));
+                .map(|i| crossing(v, i, self.contact_g));
             let ic = match ic {
                 Some(t) => t,
                 // a stance cut by the start of the bout has no visible contact
                 None if lo == 0 => continue,
-                None => steepest_rise(v, lo, p, rate),
+                None => steepest_rise(v, lo, p) as f64,
             };
             let to = (p..hi).find(|&i| v[i + 1] < self.contact_g).map(|i| {
-                let level = crossing(v, i, self.contact_g, rate);
+                let level = crossing(v, i, self.contact_g);
                 fall_onset(v, p, i, rate, self.to_bend_g_per_s2, self.to_bend_window_s)
                     .map_or(level, |onset| onset.min(level))
             });
             // two contacts closer than a step allows are one step seen twice
             if out.last().is_some_and(|&(last, _): &(f64, Option<f64>)| {
-                ic - last < self.min_step_share * period_s
+                ic - last < self.min_step_share * period_s * rate
             }) {
                 continue;
             }
@@ -431,14 +433,10 @@ impl EventConfig {
         } else {
             vec![None; ics.len()]
         };
-        Ok(ics
-            .into_iter()
-            .zip(tos)
-            .map(|(ic, to)| (ic / rate, to.map(|t| t / rate)))
-            .collect())
+        Ok(ics.into_iter().zip(tos).collect())
     }
 
-    /// One bump of the magnitude per step.
+    /// One bump of the magnitude per step, in samples from the slice start.
     fn wrist_contacts(
         &self,
         x: &[f64],
@@ -450,7 +448,7 @@ impl EventConfig {
         let min_dist = (self.min_step_share * period_s * rate) as usize;
         Ok(find_peaks(&smooth, 1.0, min_dist.max(1))
             .into_iter()
-            .map(|p| (p as f64 / rate, None))
+            .map(|p| (p as f64, None))
             .collect())
     }
 }
@@ -567,21 +565,21 @@ fn stride_walk(x: &[f64], stride: f64) -> Vec<usize> {
     out
 }
 
-/// Time (s from slice start) where `v` crosses `level` between samples `i` and `i + 1`.
-fn crossing(v: &[f64], i: usize, level: f64, rate: f64) -> f64 {
+/// Where `v` crosses `level` between samples `i` and `i + 1`, in samples.
+fn crossing(v: &[f64], i: usize, level: f64) -> f64 {
     let (a, b) = (v[i], v[i + 1]);
     let w = if (b - a).abs() > 1e-12 {
         ((level - a) / (b - a)).clamp(0.0, 1.0)
     } else {
         0.0
     };
-    (i as f64 + w) / rate
+    i as f64 + w
 }
 
 /// Onset of the final fall of a trunk-borne stance bump (peak at `peak`, falling through
 /// the contact level between `cross` and `cross + 1`): the latest sharp bend (a local
 /// minimum of the second derivative below `-bend_g_per_s2`) within `window_s` before the
-/// fall through the level; s from the slice start, `None` when the stance ends without one.
+/// fall through the level, in samples; `None` when the stance ends without one.
 ///
 /// Physics: the vertical ground reaction force stops when the foot leaves the ground, so
 /// the vertical specific force leaves its late-stance course with a sharp bend and drops
@@ -605,15 +603,15 @@ fn fall_onset(
             let c = d2(i);
             c < -bend_g_per_s2 && c < d2(i - 1) && c <= d2(i + 1)
         })
-        .map(|i| i as f64 / rate)
+        .map(|i| i as f64)
 }
 
-fn steepest_rise(v: &[f64], lo: usize, hi: usize, rate: f64) -> f64 {
-    let i = (lo..hi.max(lo + 1))
+/// The sample in `lo..hi` after which `v` rises most.
+fn steepest_rise(v: &[f64], lo: usize, hi: usize) -> usize {
+    (lo..hi.max(lo + 1))
         .filter(|&i| i + 1 < v.len())
         .max_by(|&a, &b| (v[a + 1] - v[a]).total_cmp(&(v[b + 1] - v[b])))
-        .unwrap_or(lo);
-    i as f64 / rate
+        .unwrap_or(lo)
 }
 
 #[cfg(test)]
@@ -643,6 +641,7 @@ mod tests {
             .unwrap();
         assert_eq!(c.len(), 10);
         for (k, (ic, to)) in c.iter().enumerate().skip(1) {
+            let (ic, to) = (ic / rate, to.map(|t| t / rate));
             let true_ic = k as f64 * 0.32;
             // the half-sine reaches 0.15 g 6 ms after contact, and leaves it 6 ms before toe-off
             assert!((ic - true_ic).abs() < 0.008, "step {k}: {ic} vs {true_ic}");
@@ -675,9 +674,9 @@ mod tests {
         for (k, (ic, to)) in c.iter().enumerate().skip(1) {
             let true_to = k as f64 * step_s + to_s;
             // the level crossing alone would read 26 ms late
-            let to = to.unwrap();
+            let to = to.unwrap() / rate;
             assert!((to - true_to).abs() < 0.004, "step {k}: {to} vs {true_to}");
-            assert!(*ic < to);
+            assert!(ic / rate < to);
         }
     }
 
@@ -688,7 +687,7 @@ mod tests {
         assert_eq!(fall_onset(&straight, 0, 9, 100.0, 1000.0, 0.1), None);
         let corner = [1.0, 1.0, 1.0, 1.0, 0.7, 0.4, 0.1, 0.0, 0.0];
         let t = fall_onset(&corner, 0, 5, 100.0, 1000.0, 0.1).unwrap();
-        assert!((t - 0.03).abs() < 1e-9, "{t}");
+        assert_eq!(t, 3.0);
     }
 
     /// A shank at 200 Hz with its impact axis between sensor x and y: the leg decelerates
@@ -727,6 +726,7 @@ mod tests {
             .unwrap();
         assert!(c.len() >= 7, "{c:?}");
         for (ic, to) in c {
+            let ic = ic / rate;
             let k = (ic / stride_s).floor();
             let err = ic - (k * stride_s + ic_s);
             assert!(err.abs() < 0.5 / rate + 1e-9, "IC {ic}: {err}");
@@ -788,6 +788,7 @@ mod tests {
 
     #[test]
     fn crossing_interpolates() {
-        assert!((crossing(&[0.0, 1.0], 0, 0.25, 100.0) - 0.0025).abs() < 1e-12);
+        assert_eq!(crossing(&[0.0, 1.0], 0, 0.25), 0.25);
+        assert_eq!(crossing(&[0.0, 0.0, 2.0, 4.0], 2, 3.5), 2.75);
     }
 }

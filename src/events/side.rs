@@ -14,7 +14,7 @@
 
 use super::Contact;
 use crate::alignment::Aligned;
-use crate::recording::Side;
+use crate::recording::{Side, nearest_sample};
 
 /// Time after initial contact over which braking is read, s.
 const BRAKING_WINDOW_S: f64 = 0.05;
@@ -24,7 +24,7 @@ const BRAKING_WINDOW_S: f64 = 0.05;
 /// steps is too short (fewer than 4) or its sideways pattern too weak to read.
 pub fn assign_sides(contacts: &mut [Contact], aligned: &Aligned, rate_hz: f64, start_s: f64) {
     let n = aligned.len();
-    let index = |t: f64| (((t - start_s) * rate_hz).round().max(0.0) as usize).min(n);
+    let index = |t: f64| (nearest_sample((t - start_s) * rate_hz).max(0) as usize).min(n);
     let (forward_g, lateral_g) = (aligned.forward_g(), aligned.lateral_g());
     // each stance's mean horizontal specific force (initial contact to toe-off, or the
     // first 60% of the step when toe-off is unknown), as (forward, lateral)
