@@ -22,8 +22,12 @@
 //!   (what [`reach`](crate::reach) turns into the landing distance).
 //! * **Impact** (shank, else foot, else pelvis, else trunk: the sensor nearest the
 //!   ground that is worn): `impact_peak_g` is the largest vertical specific force from IC
-//!   to `impact_window_s` after it; `loading_rate_g_per_s` is its rise from the value at
-//!   IC divided by the time from IC to that peak.
+//!   to `impact_window_s` after it (both ends included); `loading_rate_g_per_s` is its
+//!   rise from the value at IC divided by the time from IC to that peak. A leg's impact is
+//!   a spike well inside the window. At the pelvis a heel strike's impact bump (some
+//!   20 ms after IC) is often lower than the stance force still rising at the window's
+//!   end, and then the "peak" is that end: the pelvis's impact describes the force early
+//!   in stance, not a transient (the high-impact fault reads shanks only).
 //! * IC usually falls between two samples (a contact's onset is placed half-way between
 //!   the last sample before it and the first after it). Windows start at the sample
 //!   nearest IC, the later one from half-way ([`Recording::sample_index`]); durations
@@ -46,7 +50,7 @@ use crate::alignment::Aligned;
 use crate::bouts::Activity;
 use crate::dsp::Butterworth;
 use crate::metrics::{Step, StrikePattern};
-use crate::recording::{Placement, Recording, STANDARD_GRAVITY_MPS2};
+use crate::recording::{Placement, Recording, STANDARD_GRAVITY_MPS2, TIE_SAMPLES};
 
 /// Settings of the loading stage.
 #[derive(Debug, Clone, PartialEq)]
@@ -148,7 +152,6 @@ impl LoadingConfig {
         if let Some((_, p)) = first_present(recording, &order) {
             out.impact_placement = Some(p);
             let wanted = p.segment();
-            let window = ((self.impact_window_s * rate).round() as isize).max(2);
             for (k, step) in steps.iter().enumerate() {
                 // the same segment on the step's side, or any one of that segment
                 let stream = recording
@@ -174,11 +177,15 @@ impl LoadingConfig {
                 let Some(j) = stream else { continue };
                 let v = aligned[j].vertical_g();
                 let i0 = recording.sample_index(step.initial_contact_s);
-                if i0 < 1 || (i0 + window) as usize >= v.len() {
+                // the window's last sample: the last at or before its end
+                let end =
+                    (step.initial_contact_s + self.impact_window_s - recording.start_s) * rate;
+                let last = (end + TIE_SAMPLES).floor() as isize;
+                if i0 < 1 || last < i0 + 1 || last as usize >= v.len() {
                     continue;
                 }
                 let i0 = i0 as usize;
-                let (ip, peak) = (i0..i0 + window as usize).map(|i| (i, v.at(i))).fold(
+                let (ip, peak) = (i0..=last as usize).map(|i| (i, v.at(i))).fold(
                     (i0, f64::NEG_INFINITY),
                     |b, x| if x.1 > b.1 { x } else { b },
                 );
@@ -459,8 +466,8 @@ mod tests {
             (lost - expected).abs() < 0.03 * expected,
             "{lost} vs {expected}"
         );
-        // the half sine still rises at the end of the impact window
-        let w = LoadingConfig::default().impact_window_s - 1.0 / rate;
+        // the half sine still rises at the end of the impact window (which is included)
+        let w = LoadingConfig::default().impact_window_s;
         let expected = 2.5 * (std::f64::consts::PI * w / 0.25).sin();
         let impact = s.impact_peak_g.unwrap();
         assert!(

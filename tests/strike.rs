@@ -222,7 +222,7 @@ fn gaitmap_walk_strides_add_up_to_the_distance_walked() {
 /// contact itself, not from the sample after it (which read 2.6–5.6 ms short).
 #[test]
 fn braking_phase_lasts_as_long_as_the_truth() {
-    use runform::simulate::{Activity, simulate};
+    use runform::simulate::Activity;
     for (k, (overstride_cm, strike_angle_deg)) in [(8.0, 3.0), (20.0, 10.0), (32.0, 18.0)]
         .into_iter()
         .enumerate()
@@ -240,20 +240,7 @@ fn braking_phase_lasts_as_long_as_the_truth() {
                 ..SimConfig::default()
             };
             let (report, truth) = run(&config);
-            let mut recording = simulate(&config).unwrap().recording;
-            recording.frame = match mounting {
-                Mounting::Aligned => Frame::Body,
-                _ => Frame::Sensor,
-            };
-            let aligned: Vec<_> = recording
-                .streams
-                .iter()
-                .map(|s| align(s, recording.frame))
-                .collect();
-            let loading =
-                AnalysisConfig::default()
-                    .loading
-                    .process(&recording, &aligned, &report.steps);
+            let loading = loading_of(&config, &report);
             let errors_ms: Vec<f64> = truth
                 .steps
                 .iter()
@@ -274,6 +261,98 @@ fn braking_phase_lasts_as_long_as_the_truth() {
             assert!(n > 50, "{n} steps");
             assert!(bias.abs() <= 4.0, "bias {bias} ms");
             assert!(rms <= 5.0, "RMSE {rms} ms");
+        }
+    }
+}
+
+/// The loading stage's per-step output for the steps of `report`, the analysis of the
+/// simulation of `config`.
+fn loading_of(config: &SimConfig, report: &runform::Report) -> runform::loading::Loading {
+    let mut recording = runform::simulate::simulate(config).unwrap().recording;
+    recording.frame = match config.mounting {
+        Mounting::Aligned => Frame::Body,
+        _ => Frame::Sensor,
+    };
+    let aligned: Vec<_> = recording
+        .streams
+        .iter()
+        .map(|s| align(s, recording.frame))
+        .collect();
+    AnalysisConfig::default()
+        .loading
+        .process(&recording, &aligned, &report.steps)
+}
+
+/// Impact at the pelvis (no leg sensor worn), per running step against the simulator's
+/// exact values: the loading rate (the vertical specific force's rise from contact to its
+/// largest value in the 60 ms after contact, over the time) within 5% on average, and
+/// that largest value within 6% on average (7% RMS), for heel and midfoot landings,
+/// aligned and random mounting, sensor noise, at 200 Hz.
+///
+/// The impact value is held looser because at the sacrum the stance force is usually
+/// still rising at the window's end (the heel strike's bump, 20 ms after contact, is
+/// lower), so the value is where the window ends: a contact found 1–2 ms early or late
+/// and the last sample up to 5 ms before the end, on a force rising ~19 g/s, move it by
+/// a few percent (see `loading`).
+#[test]
+fn pelvis_impact_and_loading_rate_match_the_truth() {
+    use runform::simulate::Activity;
+    for (k, strike_angle_deg) in [18.0, 3.0].into_iter().enumerate() {
+        for mounting in [Mounting::Aligned, Mounting::Random] {
+            let config = SimConfig {
+                seed: 970 + k as u64,
+                duration_s: 30.0,
+                placements: vec![Placement::Pelvis],
+                strike_angle_deg,
+                mounting,
+                acc_noise_mps2: 0.05,
+                gyr_noise_radps: 0.005,
+                ..SimConfig::default()
+            };
+            let (report, truth) = run(&config);
+            assert_eq!(report.summary.impact_placement, Some(Placement::Pelvis));
+            let loading = loading_of(&config, &report);
+            let (mut peak_err, mut rate_err, mut rate_sum, mut n) = (0.0, 0.0, 0.0, 0usize);
+            let mut peak_sq = 0.0;
+            for t in truth
+                .steps
+                .iter()
+                .filter(|t| t.activity == Activity::Running)
+            {
+                let Some(k) = report
+                    .steps
+                    .iter()
+                    .position(|s| (s.initial_contact_s - t.initial_contact_s).abs() < 0.03)
+                else {
+                    continue;
+                };
+                let (Some(peak), Some(rate)) = (
+                    report.steps[k].impact_peak_g,
+                    loading.steps[k].loading_rate_g_per_s,
+                ) else {
+                    continue;
+                };
+                let (want_peak, want_rate) = (
+                    t.pelvis_impact_peak_g.unwrap(),
+                    t.pelvis_loading_rate_g_per_s.unwrap(),
+                );
+                peak_err += (peak - want_peak) / want_peak;
+                peak_sq += ((peak - want_peak) / want_peak).powi(2);
+                rate_err += rate - want_rate;
+                rate_sum += want_rate;
+                n += 1;
+            }
+            let peak_bias = 100.0 * peak_err / n as f64;
+            let peak_rms = 100.0 * (peak_sq / n as f64).sqrt();
+            let rate_bias = 100.0 * rate_err / rate_sum;
+            println!(
+                "strike {strike_angle_deg}°, {mounting:?}: impact peak bias {peak_bias:+.1}%, RMS {peak_rms:.1}%; loading rate bias {rate_bias:+.1}% (truth mean {:.0} g/s) over {n} steps",
+                rate_sum / n as f64
+            );
+            assert!(n > 50, "{n} steps");
+            assert!(peak_bias.abs() <= 6.0, "impact peak bias {peak_bias}%");
+            assert!(peak_rms <= 7.0, "impact peak RMS {peak_rms}%");
+            assert!(rate_bias.abs() <= 5.0, "loading rate bias {rate_bias}%");
         }
     }
 }

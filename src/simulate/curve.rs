@@ -219,7 +219,6 @@ impl TrigSeries {
     }
 
     /// Profile value at `tau` (zero outside the support).
-    #[cfg(test)]
     pub(crate) fn value(&self, tau: f64) -> f64 {
         if tau <= 0.0 || tau >= self.width_s {
             return 0.0;

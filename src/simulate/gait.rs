@@ -218,8 +218,30 @@ impl Step {
         [x, y, z]
     }
 
+    /// The sacrum's impact over the first `window_s` after IC (at most the step): the
+    /// peak of its vertical specific force, g, and the loading rate, the rise from IC to
+    /// that peak over the time it takes, g/s (`None` when the force does not rise);
+    /// evaluated every 0.1 ms.
+    pub(crate) fn impact(&self, window_s: f64) -> (f64, Option<f64>) {
+        const DT_S: f64 = 1e-4;
+        let n = (window_s.min(self.dur_s) / DT_S).round() as usize;
+        let at_ic = self.vertical_specific_force(0.0);
+        let (tau_peak, peak) = (0..=n)
+            .map(|i| {
+                (
+                    i as f64 * DT_S,
+                    self.vertical_specific_force(i as f64 * DT_S),
+                )
+            })
+            .fold(
+                (0.0, f64::NEG_INFINITY),
+                |b, x| if x.1 > b.1 { x } else { b },
+            );
+        let rate = (tau_peak > 0.0).then(|| (peak - at_ic) / G / tau_peak);
+        (peak / G, rate)
+    }
+
     /// Vertical specific force of the sacrum (its vertical acceleration + g), m/s².
-    #[cfg(test)]
     fn vertical_specific_force(&self, tau: f64) -> f64 {
         let db = self.base1_mps2 - self.base0_mps2;
         self.support_mps2 * self.support.value(tau)

@@ -89,7 +89,19 @@ pub struct TruthStep {
     /// Shank (tibia) angle to the vertical at IC in the sagittal plane, degrees, positive
     /// when the ankle is ahead of the knee.
     pub tibia_angle_deg: f64,
+    /// The sacrum's impact: the peak of its vertical specific force in the
+    /// [`IMPACT_WINDOW_S`] after IC, g (absent from truths written before it was kept).
+    #[serde(default)]
+    pub pelvis_impact_peak_g: Option<f64>,
+    /// The sacrum's loading rate: its vertical specific force's rise from IC to that
+    /// peak over the time to it, g/s.
+    #[serde(default)]
+    pub pelvis_loading_rate_g_per_s: Option<f64>,
 }
+
+/// The time after IC over which the truth's impact is taken, s (the loading stage's
+/// default window).
+pub const IMPACT_WINDOW_S: f64 = 0.06;
 
 /// Strike shares, percent of steps.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -243,6 +255,7 @@ pub(crate) fn compute(body: &Body, cfg: &SimConfig, syn: &Synthesis, frame: Fram
         let tibia = pose.shanks[side].rot.column(2).into_owned();
         let pelvis_x = pose.pelvis.pos.x;
         let strike_deg = pitch * deg;
+        let (impact_g, loading_rate) = s.impact(IMPACT_WINDOW_S);
         advance.push(next_ok.then(|| {
             let mut p2 = super::body::BodyPose::default();
             body.pose(next_ic, needs, &mut p2);
@@ -263,6 +276,8 @@ pub(crate) fn compute(body: &Body, cfg: &SimConfig, syn: &Synthesis, frame: Fram
                 overstride_cm: (stance.landing_x_m() - pelvis_x) * 100.0,
                 braking_ms: s.braking_s() * 1000.0,
                 tibia_angle_deg: (-tibia.x).atan2(tibia.z) * deg,
+                pelvis_impact_peak_g: Some(impact_g),
+                pelvis_loading_rate_g_per_s: loading_rate,
             },
         ));
     }
