@@ -241,7 +241,7 @@ pub struct Summary {
     pub step_sources: Vec<Placement>,
     /// How far the initial contacts of the step source's method are from a reference,
     /// ms: the mean absolute error measured on real recordings for that placement (see
-    /// [`event_uncertainty_ms`](crate::events::event_uncertainty_ms)).
+    /// [`crate::events::event_uncertainty_ms`]).
     pub event_uncertainty_ms: Option<f64>,
     /// Trunk–pelvis relative rotation: mean over running strides of the peak-to-peak of
     /// trunk yaw − pelvis yaw, degrees (needs trunk and pelvis gyroscopes).

@@ -11,14 +11,14 @@
 //!   shortly before that fall (the ground force stopping at toe-off, with soft tissue
 //!   stretching the drop to the flight floor over 20–30 ms), TO is the bend instead.
 //!   Side comes from the sideways push of each stance ([`side`]).
-//! - **Foot with a gyroscope** ([`foot`]): the sagittal angular velocity gives IC (the
+//! - **Foot with a gyroscope** (`events/foot.rs`): the sagittal angular velocity gives IC (the
 //!   impact after the mid-swing rotation) and TO (the push-off rotation about the toes).
 //! - **Foot without a gyroscope, shank** (acceleration, g, sensor axes): one impact per
 //!   stride, followed stride by stride at the bout's rhythm; IC is the start of the
 //!   impact's rise along the impact's own axis (the main direction of the impact peaks),
 //!   on the raw signal. A running shank's TO is the moment its specific force turns
 //!   away from the leg's axis fastest, once the ground's push along the leg is gone
-//!   ([`shank_toe_offs`]); a foot without a gyroscope, or a walking shank, gets no TO.
+//!   (`shank_toe_offs`); a foot without a gyroscope, or a walking shank, gets no TO.
 //!   One sensor sees every other step.
 //! - **Wrist**: one bump of the magnitude per step; IC at the bump, approximate.
 //!

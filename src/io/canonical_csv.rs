@@ -4,7 +4,7 @@
 //! separated, `.` as decimal mark, one header line; blank lines between rows are skipped,
 //! cells may be quoted or padded with spaces. A file in the plain form (numbers only,
 //! no padding, quotes or blank lines between rows) is parsed on both cores, block by
-//! block ([`fast_csv`]); anything else goes to a slow exact parse, which reads the file
+//! block (`io/fast_csv.rs`); anything else goes to a slow exact parse, which reads the file
 //! or names the line and column of the first bad cell.
 
 use super::ReadOptions;

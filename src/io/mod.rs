@@ -1,4 +1,4 @@
-//! Reading recordings: every input format ends as a [`Recording`](crate::Recording).
+//! Reading recordings: every input format ends as a [`Recording`].
 //!
 //! A reader turns its format into a [`Table`] (time column plus named sensor columns,
 //! values in the input's own units), and [`assemble`] does what every format needs:
