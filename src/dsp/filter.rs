@@ -148,15 +148,25 @@ impl Butterworth {
             .collect()
     }
 
-    fn run(&self, x: &mut [f64], x0: f64) {
+    /// Filters `x` in place, from its first sample on, or from its last back to the first
+    /// when `backward`; each section starts in its steady state for the first sample met.
+    fn run(&self, x: &mut [f64], backward: bool) {
+        let Some(&x0) = (if backward { x.last() } else { x.first() }) else {
+            return;
+        };
         for (s, zi) in self.sections.iter().zip(self.steady_state()) {
             let (mut z0, mut z1) = (zi[0] * x0, zi[1] * x0);
-            for v in x.iter_mut() {
+            let mut step = |v: &mut f64| {
                 let xin = *v;
                 let y = s[0] * xin + z0;
                 z0 = s[1] * xin - s[4] * y + z1;
                 z1 = s[2] * xin - s[5] * y;
                 *v = y;
+            };
+            if backward {
+                x.iter_mut().rev().for_each(&mut step);
+            } else {
+                x.iter_mut().for_each(&mut step);
             }
             // the next section's input starts at this section's steady output
         }
@@ -175,12 +185,8 @@ impl Butterworth {
         ext.extend((1..=pad).rev().map(|i| 2.0 * x[0] - x[i]));
         ext.extend_from_slice(x);
         ext.extend((1..=pad).map(|i| 2.0 * x[n - 1] - x[n - 1 - i]));
-        let first = ext[0];
-        self.run(&mut ext, first);
-        ext.reverse();
-        let first = ext[0];
-        self.run(&mut ext, first);
-        ext.reverse();
+        self.run(&mut ext, false);
+        self.run(&mut ext, true);
         // the padding off, in place: no second signal-long vector
         ext.truncate(pad + n);
         ext.drain(..pad);
