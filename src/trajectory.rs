@@ -32,7 +32,7 @@ use crate::bouts::Activity;
 use crate::events::StreamContacts;
 use crate::metrics::StrikePattern;
 use crate::orientation::{level, small_rotation};
-use crate::recording::{Axes3, Placement, Recording, Segment, Side, Vectors};
+use crate::recording::{Axes3, Placement, Recording, Segment, Side, TIE_SAMPLES, Vectors};
 use nalgebra::{Matrix3, SymmetricEigen, UnitQuaternion, Vector3};
 use rayon::prelude::*;
 
@@ -156,7 +156,7 @@ impl TrajectoryConfig {
         let n = acc.len().min(gyr.len());
         // the sample at or before an event: events lie between samples (half a sample
         // after the last quiet one, see `events::foot`)
-        let idx = |t: f64| ((t - recording.start_s) * rate + 1e-6).floor();
+        let idx = |t: f64| ((t - recording.start_s) * rate + TIE_SAMPLES).floor();
         let omega_axis = principal_axis(gyr);
         let flat_window = ((self.flat_window_s * rate).round() as usize).max(1);
         // (ic, flat, to) sample indices per contact

@@ -297,6 +297,11 @@ fn loading_of(config: &SimConfig, report: &runform::Report) -> runform::loading:
 #[test]
 fn pelvis_impact_and_loading_rate_match_the_truth() {
     use runform::simulate::Activity;
+    // the truth's window is the one the analysis reads
+    assert_eq!(
+        AnalysisConfig::default().loading.impact_window_s,
+        runform::simulate::truth::IMPACT_WINDOW_S
+    );
     for (k, strike_angle_deg) in [18.0, 3.0].into_iter().enumerate() {
         for mounting in [Mounting::Aligned, Mounting::Random] {
             let config = SimConfig {
