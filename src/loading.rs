@@ -28,6 +28,12 @@
 //!   20 ms after IC) is often lower than the stance force still rising at the window's
 //!   end, and then the "peak" is that end: the pelvis's impact describes the force early
 //!   in stance, not a transient (the high-impact fault reads shanks only).
+//! * A recording longer than `piece_s` (5 minutes) is low-passed piece by piece, each
+//!   piece with [`PIECE_MARGIN_S`] of the stream before it and that and a step more
+//!   after it, so that the stage's working signals stay the size of a piece (the
+//!   filter's start has faded long before the piece begins: the numbers are those of one
+//!   filter over the run). The forward axis' sign is voted over every step of the run;
+//!   each step is measured both ways round until the vote is in.
 //! * IC usually falls between two samples (a contact's onset is placed half-way between
 //!   the last sample before it and the first after it). Windows start at the sample
 //!   nearest IC, the later one from half-way ([`Recording::sample_index`]); durations
@@ -48,7 +54,7 @@
 
 use crate::alignment::Aligned;
 use crate::bouts::Activity;
-use crate::dsp::Butterworth;
+use crate::dsp::{Butterworth, PIECE_MARGIN_S, pieces};
 use crate::metrics::{Step, StrikePattern};
 use crate::recording::{Placement, Recording, STANDARD_GRAVITY_MPS2, TIE_SAMPLES};
 
@@ -65,6 +71,9 @@ pub struct LoadingConfig {
     pub transient_cutoff_hz: f64,
     /// Steps whose transient ratio is above this are called rearfoot.
     pub rearfoot_transient_ratio: f64,
+    /// A recording longer than this is filtered piece by piece, s (5 minutes), so that
+    /// the stage's working signals do not grow with the run (see `in_pieces`).
+    pub piece_s: f64,
 }
 
 impl Default for LoadingConfig {
@@ -75,6 +84,7 @@ impl Default for LoadingConfig {
             impact_window_s: 0.06,
             transient_cutoff_hz: 10.0,
             rearfoot_transient_ratio: 0.38,
+            piece_s: 300.0,
         }
     }
 }
@@ -216,8 +226,8 @@ impl LoadingConfig {
         let Ok(lp) = Butterworth::low_pass(2, self.cutoff_hz.min(0.45 * rate), rate) else {
             return 1.0;
         };
-        let f = lp.filtfilt(&level_forward_g(recording, aligned, steps));
-        let n = f.len();
+        let n = aligned.len();
+        let level = Level::of(recording, aligned, steps);
         // per step: the mean-removed fore-aft signal from IC to the next IC
         let spans: Vec<Option<(usize, usize, usize)>> = steps
             .iter()
@@ -237,78 +247,46 @@ impl LoadingConfig {
                 Some((i0 as usize, ie as usize, i1 as usize))
             })
             .collect();
-        let centred = |(i0, _, i1): (usize, usize, usize)| -> Vec<f64> {
-            let m = f[i0..i1].iter().sum::<f64>() / (i1 - i0) as f64;
-            f[i0..i1].iter().map(|x| x - m).collect()
-        };
-        // sign: stance starts with braking
-        let mut sign = 1.0;
-        if !aligned.axes.forward_sign_known {
-            let early = ((0.04 * rate).round() as usize).max(1);
-            let vote: f64 = spans
-                .iter()
-                .flatten()
-                .map(|&sp| {
-                    let c = centred(sp);
-                    c[..early.min(c.len())].iter().sum::<f64>()
-                })
-                .sum();
-            if vote > 0.0 {
-                sign = -1.0;
-            }
-        }
-        for (k, sp) in spans.iter().enumerate() {
-            let Some(sp) = *sp else { continue };
-            let c: Vec<f64> = centred(sp).into_iter().map(|x| sign * x).collect();
-            let len = sp.1 - sp.0;
-            // braking phase: from IC to the first propulsive sample after the deepest
-            // braking of early stance
-            let Some((imin, min)) = c[..len.max(1)]
-                .iter()
-                .copied()
-                .enumerate()
-                .min_by(|a, b| a.1.total_cmp(&b.1))
-            else {
-                continue;
-            };
-            if min >= 0.0 {
-                out[k].braking_peak_g = Some(0.0);
-                out[k].braking_mps = Some(0.0);
-                out[k].braking_s = Some(0.0);
-                out[k].braking_travel_excess_m = Some(0.0);
-                continue;
-            }
-            let end = (imin..len).find(|&i| c[i] > 0.0).unwrap_or(len);
-            let lost: f64 =
-                c[..end].iter().map(|x| (-x).max(0.0)).sum::<f64>() / rate * STANDARD_GRAVITY_MPS2;
-            out[k].braking_peak_g = Some(-min);
-            out[k].braking_mps = Some(lost);
-            // velocity relative to the step's start, trapezoid rule, m/s
-            let span = sp.2 - sp.0;
-            let mut v = Vec::with_capacity(span);
-            let mut acc = 0.0;
-            for i in 0..span {
-                if i > 0 {
-                    acc += 0.5 * (c[i - 1] + c[i]) * STANDARD_GRAVITY_MPS2 / rate;
+        // the sign votes over every step: each step is measured both ways round where the
+        // sign is not known, and keeps the one the vote picks
+        let known = aligned.axes.forward_sign_known;
+        let early = ((0.04 * rate).round() as usize).max(1);
+        let mut vote = 0.0;
+        let mut ways: Vec<[Option<Braking>; 2]> = vec![[None; 2]; steps.len()];
+        let filtered = |lo: usize, hi: usize| lp.filtfilt(&level.over(aligned, lo..hi));
+        in_pieces(
+            n,
+            self.pieces(rate, n),
+            &spans,
+            filtered,
+            |k, (i0, ie, _), w| {
+                let m = w.iter().sum::<f64>() / w.len() as f64;
+                let c: Vec<f64> = w.iter().map(|x| x - m).collect();
+                if !known {
+                    vote += c[..early.min(c.len())].iter().sum::<f64>();
                 }
-                v.push(acc);
+                // from the contact itself, which may fall between samples before `i0`
+                let first_s = recording.time_s(i0) - steps[k].initial_contact_s;
+                ways[k][0] = braking_of(&c, ie - i0, 1.0, rate, first_s);
+                if !known {
+                    ways[k][1] = braking_of(&c, ie - i0, -1.0, rate, first_s);
+                }
+            },
+        );
+        let sign = if !known && vote > 0.0 { -1.0 } else { 1.0 };
+        for (o, w) in out.iter_mut().zip(&ways) {
+            if let Some(b) = w[usize::from(sign < 0.0)] {
+                o.braking_peak_g = Some(b.peak_g);
+                o.braking_mps = Some(b.lost_mps);
+                o.braking_s = Some(b.duration_s);
+                o.braking_travel_excess_m = Some(b.travel_excess_m);
             }
-            let mean_v = v.iter().sum::<f64>() / span as f64;
-            let excess: f64 = v[..end].iter().map(|x| x - mean_v).sum::<f64>() / rate;
-            // the zero crossing between the last braking and the first propulsive sample
-            let crossing = if end > 0 && end < len && c[end] > c[end - 1] {
-                end as f64 - 1.0 - c[end - 1] / (c[end] - c[end - 1])
-            } else {
-                end as f64
-            };
-            // from the contact itself, which may fall between samples before `sp.0`
-            let first_s = recording.time_s(sp.0) - steps[k].initial_contact_s;
-            out[k].braking_s = Some((crossing / rate + first_s).max(0.0));
-            out[k].braking_travel_excess_m = Some(excess);
         }
         sign
     }
 
+    /// The heel-strike transient of every step (see the module header), with `sign` the
+    /// forward axis' sign from [`braking`](Self::braking).
     fn transient(
         &self,
         recording: &Recording,
@@ -322,36 +300,147 @@ impl LoadingConfig {
         else {
             return;
         };
-        let (v, f) = (aligned.vertical_g(), aligned.forward_g().to_vec());
-        let fs = lp.filtfilt(&f);
+        let (v, f) = (aligned.vertical_g(), aligned.forward_g());
         let n = v.len();
         let window = ((self.impact_window_s * rate).round() as isize).max(2);
-        for (k, s) in steps.iter().enumerate() {
-            let Some(step_s) = s.step_s else { continue };
-            let i0 = recording.sample_index(s.initial_contact_s);
-            let i1 = recording.sample_index(s.initial_contact_s + step_s);
-            if i0 < 0 || i1 as usize > n || i1 - i0 < window {
+        let spans: Vec<Option<(usize, usize, usize)>> = steps
+            .iter()
+            .map(|s| {
+                let step_s = s.step_s?;
+                let i0 = recording.sample_index(s.initial_contact_s);
+                let i1 = recording.sample_index(s.initial_contact_s + step_s);
+                if i0 < 0 || i1 as usize > n || i1 - i0 < window {
+                    return None;
+                }
+                Some((i0 as usize, (i0 + window) as usize, i1 as usize))
+            })
+            .collect();
+        // the fore-aft force less its low-passed self, over each step's first `window`
+        let beyond = |lo: usize, hi: usize| {
+            let raw = f.slice(lo..hi);
+            let smooth = lp.filtfilt(&raw);
+            raw.iter().zip(&smooth).map(|(x, s)| x - s).collect()
+        };
+        in_pieces(
+            n,
+            self.pieces(rate, n),
+            &spans,
+            beyond,
+            |k, (i0, ie, i1), w| {
+                let mean_v = v.mean(i0..i1);
+                if mean_v <= 0.1 {
+                    return;
+                }
+                let peak = w[..ie - i0].iter().map(|d| -sign * d).fold(0.0, f64::max);
+                let ratio = peak / mean_v;
+                out[k].transient_ratio = Some(ratio);
+                if steps[k].activity == Activity::Running {
+                    out[k].inferred_pattern = Some(if ratio > self.rearfoot_transient_ratio {
+                        StrikePattern::Rearfoot
+                    } else {
+                        StrikePattern::Midfoot
+                    });
+                }
+            },
+        );
+    }
+
+    /// A piece's length and its margin in samples at `rate`, for a stream of `n` samples
+    /// (see [`in_pieces`]).
+    fn pieces(&self, rate: f64, n: usize) -> (usize, usize) {
+        (
+            ((self.piece_s * rate).min(n as f64) as usize).max(1),
+            (PIECE_MARGIN_S * rate).ceil() as usize,
+        )
+    }
+}
+
+/// Calls `each(k, span, w)` for every step `k` with a span `(i0, ie, i1)` in `spans`, with
+/// `w` the samples `i0..i1` of the signal that `signal(lo, hi)` gives for samples `lo..hi`
+/// of the stream (`n` samples). A stream longer than `piece` samples is worked on piece
+/// by piece, each from `margin` samples before it to `margin` after it and as far again
+/// as the longest step reaches, so that the working signals stay the size of a piece; a
+/// step belongs to the piece its IC falls in. Steps come in their order.
+fn in_pieces(
+    n: usize,
+    (piece, margin): (usize, usize),
+    spans: &[Option<(usize, usize, usize)>],
+    signal: impl Fn(usize, usize) -> Vec<f64>,
+    mut each: impl FnMut(usize, (usize, usize, usize), &[f64]),
+) {
+    let longest = spans
+        .iter()
+        .flatten()
+        .map(|sp| sp.2 - sp.0)
+        .max()
+        .unwrap_or(0);
+    for (own, seen) in pieces(0..n, piece, margin, margin + longest) {
+        let mut f: Option<Vec<f64>> = None;
+        for (k, sp) in spans.iter().enumerate() {
+            let Some(sp) = sp.filter(|sp| own.contains(&sp.0)) else {
                 continue;
-            }
-            let (i0, i1) = (i0 as usize, i1 as usize);
-            let mean_v = v.mean(i0..i1);
-            if mean_v <= 0.1 {
-                continue;
-            }
-            let peak = (i0..i0 + window as usize)
-                .map(|i| -sign * (f[i] - fs[i]))
-                .fold(0.0, f64::max);
-            let ratio = peak / mean_v;
-            out[k].transient_ratio = Some(ratio);
-            if s.activity == Activity::Running {
-                out[k].inferred_pattern = Some(if ratio > self.rearfoot_transient_ratio {
-                    StrikePattern::Rearfoot
-                } else {
-                    StrikePattern::Midfoot
-                });
-            }
+            };
+            let f = f.get_or_insert_with(|| signal(seen.start, seen.end));
+            each(k, sp, &f[sp.0 - seen.start..sp.2 - seen.start]);
         }
     }
+}
+
+/// The braking phase of one step.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Braking {
+    peak_g: f64,
+    lost_mps: f64,
+    duration_s: f64,
+    travel_excess_m: f64,
+}
+
+/// The braking phase of one step from `c`, its fore-aft signal from IC to the next IC less
+/// its mean (g), read with the forward axis' `sign`: from IC to the first propulsive
+/// sample after the deepest braking in the first `len` samples. `first_s` is how long
+/// after IC the first sample is. `None` for an empty step.
+fn braking_of(c: &[f64], len: usize, sign: f64, rate: f64, first_s: f64) -> Option<Braking> {
+    let c: Vec<f64> = c.iter().map(|x| sign * x).collect();
+    let (imin, min) = c[..len.max(1)]
+        .iter()
+        .copied()
+        .enumerate()
+        .min_by(|a, b| a.1.total_cmp(&b.1))?;
+    if min >= 0.0 {
+        return Some(Braking {
+            peak_g: 0.0,
+            lost_mps: 0.0,
+            duration_s: 0.0,
+            travel_excess_m: 0.0,
+        });
+    }
+    let end = (imin..len).find(|&i| c[i] > 0.0).unwrap_or(len);
+    let lost_mps =
+        c[..end].iter().map(|x| (-x).max(0.0)).sum::<f64>() / rate * STANDARD_GRAVITY_MPS2;
+    // velocity relative to the step's start, trapezoid rule, m/s
+    let span = c.len();
+    let mut v = Vec::with_capacity(span);
+    let mut acc = 0.0;
+    for i in 0..span {
+        if i > 0 {
+            acc += 0.5 * (c[i - 1] + c[i]) * STANDARD_GRAVITY_MPS2 / rate;
+        }
+        v.push(acc);
+    }
+    let mean_v = v.iter().sum::<f64>() / span as f64;
+    let travel_excess_m = v[..end].iter().map(|x| x - mean_v).sum::<f64>() / rate;
+    // the zero crossing between the last braking and the first propulsive sample
+    let crossing = if end > 0 && end < len && c[end] > c[end - 1] {
+        end as f64 - 1.0 - c[end - 1] / (c[end] - c[end - 1])
+    } else {
+        end as f64
+    };
+    Some(Braking {
+        peak_g: -min,
+        lost_mps,
+        duration_s: (crossing / rate + first_s).max(0.0),
+        travel_excess_m,
+    })
 }
 
 /// The fore-aft signal with the sensor's pitch taken out: a sensor tilted forward by `θ`
@@ -360,28 +449,43 @@ impl LoadingConfig {
 /// gravity, straight up: `θ = atan2(mean forward, mean vertical)` there, and the level
 /// fore-aft signal is `forward cos θ − vertical sin θ`. Zero for axes found from the data
 /// (their up is the mean specific force already).
-fn level_forward_g(recording: &Recording, aligned: &Aligned, steps: &[Step]) -> Vec<f64> {
-    let (forward_g, vertical_g) = (aligned.forward_g(), aligned.vertical_g());
-    let n = aligned.len() as isize;
-    let (mut sf, mut sv) = (0.0, 0.0);
-    for s in steps.iter().filter(|s| s.activity == Activity::Running) {
-        let Some(step_s) = s.step_s else { continue };
-        let i0 = recording.sample_index(s.initial_contact_s).clamp(0, n) as usize;
-        let i1 = recording
-            .sample_index(s.initial_contact_s + step_s)
-            .clamp(0, n) as usize;
-        for i in i0..i1 {
-            sf += forward_g.at(i);
-            sv += vertical_g.at(i);
+struct Level {
+    /// `(sin θ, cos θ)`; `None` without running steps (the forward signal as it is).
+    tilt: Option<(f64, f64)>,
+}
+
+impl Level {
+    /// The tilt over the running steps of `steps`.
+    fn of(recording: &Recording, aligned: &Aligned, steps: &[Step]) -> Level {
+        let (forward_g, vertical_g) = (aligned.forward_g(), aligned.vertical_g());
+        let n = aligned.len() as isize;
+        let (mut sf, mut sv) = (0.0, 0.0);
+        for s in steps.iter().filter(|s| s.activity == Activity::Running) {
+            let Some(step_s) = s.step_s else { continue };
+            let i0 = recording.sample_index(s.initial_contact_s).clamp(0, n) as usize;
+            let i1 = recording
+                .sample_index(s.initial_contact_s + step_s)
+                .clamp(0, n) as usize;
+            for i in i0..i1 {
+                sf += forward_g.at(i);
+                sv += vertical_g.at(i);
+            }
+        }
+        Level {
+            tilt: (sv > 0.0).then(|| sf.atan2(sv).sin_cos()),
         }
     }
-    if sv <= 0.0 {
-        return forward_g.to_vec();
+
+    /// The level fore-aft signal over samples `range`, g.
+    fn over(&self, aligned: &Aligned, range: std::ops::Range<usize>) -> Vec<f64> {
+        let (forward_g, vertical_g) = (aligned.forward_g(), aligned.vertical_g());
+        match self.tilt {
+            Some((sin, cos)) => range
+                .map(|i| forward_g.at(i) * cos - vertical_g.at(i) * sin)
+                .collect(),
+            None => forward_g.slice(range),
+        }
     }
-    let (sin, cos) = sf.atan2(sv).sin_cos();
-    (0..aligned.len())
-        .map(|i| forward_g.at(i) * cos - vertical_g.at(i) * sin)
-        .collect()
 }
 
 #[cfg(test)]

@@ -39,7 +39,7 @@
 
 use crate::alignment::Aligned;
 use crate::bouts::{Activity, Bout};
-use crate::dsp::pieces;
+use crate::dsp::{PIECE_MARGIN_S, pieces};
 use crate::metrics::Step;
 use crate::orientation::{OrientationConfig, angles};
 use crate::recording::{Axes3, Frame, Placement, Recording};
@@ -71,10 +71,6 @@ impl Default for PostureConfig {
         }
     }
 }
-
-/// Each piece is filtered from this long before it, s (and at least this long after
-/// it): a stride that starts in the piece ends in what is filtered.
-const PIECE_MARGIN_S: f64 = 5.0;
 
 /// What the posture stage measures; `None` with a reason in `unavailable` otherwise.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -1,9 +1,10 @@
-//! Layer 3 for a long run: events search a bout longer than `EventConfig::piece_s` piece
-//! by piece, and posture filters a recording longer than `PostureConfig::piece_s` piece
-//! by piece, to keep their working signals bounded. The pieces must find the contacts
-//! that one search over the whole bout finds, for every placement's method, with no step
-//! lost or counted twice at the seams; and the angles one filter over the whole
-//! recording gives.
+//! Layer 3 for a long run: to keep their working signals bounded, events search a bout
+//! longer than `EventConfig::piece_s` piece by piece, posture filters a recording longer
+//! than `PostureConfig::piece_s` piece by piece, and so does loading beyond
+//! `LoadingConfig::piece_s`. The pieces must find the contacts that one search over the
+//! whole bout finds, for every placement's method, with no step lost or counted twice at
+//! the seams; and the angles, braking and impact one filter over the whole recording
+//! gives.
 
 use runform::alignment::{Aligned, align};
 use runform::events::{EventConfig, StreamContacts};
@@ -144,6 +145,45 @@ fn event_pieces_give_the_report_of_one_search_over_the_bout() {
         "vertical_oscillation_mm",
         "tibia_angle_deg",
     ] {
+        let measured = steps.iter().filter(|s| s[key].is_number()).count();
+        assert!(measured > 500, "{key}: {measured} steps");
+    }
+    same(&whole, &pieces, "report");
+}
+
+/// Loading filters a recording longer than `LoadingConfig::piece_s` piece by piece: the
+/// braking, landing distance, impact and inferred strike of every step are those of one
+/// filter over the run, with the forward axis' sign voted over the whole run (a pelvis
+/// worn at a random angle, sensor frame).
+#[test]
+fn loading_in_pieces_measures_what_one_filter_over_the_run_measures() {
+    use runform::loading::LoadingConfig;
+    use runform::simulate::Mounting;
+    let mut sim = simulate(&SimConfig {
+        seed: 14,
+        duration_s: 240.0,
+        placements: vec![Placement::LeftFoot, Placement::RightFoot, Placement::Pelvis],
+        mounting: Mounting::Random,
+        ..SimConfig::default()
+    })
+    .unwrap();
+    sim.recording.frame = runform::Frame::Sensor;
+    let report = |piece_s: f64| {
+        let report = AnalysisConfig {
+            loading: LoadingConfig {
+                piece_s,
+                ..LoadingConfig::default()
+            },
+            ..AnalysisConfig::default()
+        }
+        .process(&sim.recording)
+        .unwrap();
+        serde_json::to_value(&report).unwrap()
+    };
+    let (whole, pieces) = (report(f64::INFINITY), report(45.0));
+    let steps = whole["steps"].as_array().unwrap();
+    assert!(steps.len() > 600, "{} steps", steps.len());
+    for key in ["braking_peak_g", "overstride_cm", "impact_peak_g"] {
         let measured = steps.iter().filter(|s| s[key].is_number()).count();
         assert!(measured > 500, "{key}: {measured} steps");
     }

@@ -11,6 +11,12 @@ pub use filter::Butterworth;
 
 use std::ops::Range;
 
+/// How far around a piece the stages that work on long recordings piece by piece look, s:
+/// a low-pass filter forgets its start within a fraction of a second, so a signal filtered
+/// with this much of the stream either side is the one filtered over the whole stream, and
+/// a search sees whole steps at the piece's ends (events, posture, loading).
+pub const PIECE_MARGIN_S: f64 = 5.0;
+
 /// `range` cut into pieces of at most `piece` samples, each as `(own, seen)`: the samples
 /// it owns (the pieces' own samples tile `range`) and the samples worked on for it, from
 /// `before` samples before its own to `after` after them, within `range`. A range no

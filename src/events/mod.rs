@@ -31,7 +31,7 @@ pub mod side;
 use crate::alignment::Aligned;
 use crate::bouts::{Activity, Bout};
 use crate::dsp::peaks::find_peaks;
-use crate::dsp::{Butterworth, pieces};
+use crate::dsp::{Butterworth, PIECE_MARGIN_S, pieces};
 use crate::error::Result;
 use crate::recording::{
     Axes3, Placement, Recording, STANDARD_GRAVITY_MPS2, Segment, Side, Stream, Vectors, Window,
@@ -39,13 +39,6 @@ use crate::recording::{
 use nalgebra::{Matrix3, SymmetricEigen, Vector3};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-
-/// Each piece is searched with this much of its bout either side (contacts found there
-/// belong to the neighbours), and every low-passed signal is filtered with this much of
-/// the stream either side of what is searched, s: the filters forget their start within
-/// a fraction of a second, so a signal filtered this way is the one filtered over the
-/// whole stream.
-const PIECE_MARGIN_S: f64 = 5.0;
 
 /// Leg sensors without a gyroscope: the impact's onset is searched this far before its
 /// peak, s.
