@@ -155,6 +155,9 @@ pub fn assemble(mut table: Table, options: &ReadOptions) -> Result<Recording> {
     } else {
         (table.time_s[0], table.time_s.len())
     };
+    // the times have given the rate and the start: what follows reads the values only (a
+    // time column is as large as two sensor axes)
+    table.time_s = Vec::new();
 
     check_not_stuck(&table)?;
     let units = decide_units(&table, options)?;
