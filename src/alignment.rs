@@ -142,13 +142,18 @@ impl Signal<'_> {
     /// decimation by `k` whose boxcar average is the anti-alias filter, enough for reading
     /// rhythms of a few hertz from signals sampled at hundreds.
     pub fn block_mean(&self, k: usize) -> Vec<f64> {
+        self.block_mean_over(k, 0..self.len().div_ceil(k.max(1)))
+    }
+
+    /// The blocks `blocks` of [`block_mean`](Self::block_mean) alone (block `b` is the
+    /// mean of samples `b·k` to `(b + 1)·k`, the last one shorter).
+    pub fn block_mean_over(&self, k: usize, blocks: Range<usize>) -> Vec<f64> {
         if k <= 1 {
-            return self.to_vec();
+            return self.slice(blocks.start..blocks.end.min(self.len()));
         }
-        (0..self.len())
-            .step_by(k)
-            .map(|i| {
-                let j = (i + k).min(self.len());
+        blocks
+            .map(|b| {
+                let (i, j) = (b * k, ((b + 1) * k).min(self.len()));
                 self.values(i..j).sum::<f64>() / (j - i) as f64
             })
             .collect()
@@ -209,6 +214,7 @@ fn any_perpendicular(v: &Vector3<f64>) -> Vector3<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
     use crate::recording::{Axes3, Placement};
 
     fn stream(samples: Vec<Vector3<f64>>) -> Stream {
@@ -254,5 +260,22 @@ mod tests {
         let n = (1.0f64 + 4.0 + 81.0).sqrt() / STANDARD_GRAVITY_MPS2;
         assert!((al.norm_g().at(9) - n).abs() < 1e-6);
         assert_eq!(al.vertical_g().slice(2..5).len(), 3);
+    }
+
+    #[test]
+    fn block_means_over_some_blocks_are_those_blocks_of_all() {
+        let stream = stream((0..23).map(|i| Vector3::new(0.0, i as f64, 9.8)).collect());
+        let al = align(&stream, Frame::Body);
+        for k in [1, 4, 5] {
+            let all = al.norm_g().block_mean(k);
+            assert_eq!(all.len(), 23usize.div_ceil(k));
+            for (a, b) in [(0, all.len()), (1, 3), (2, all.len()), (3, 3)] {
+                assert_eq!(
+                    al.norm_g().block_mean_over(k, a..b),
+                    all[a..b],
+                    "k {k}, {a}..{b}"
+                );
+            }
+        }
     }
 }

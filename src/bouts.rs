@@ -64,6 +64,9 @@ pub struct BoutConfig {
     pub min_rhythm: f64,
     /// Shorter running or walking stretches are merged into their neighbours, s.
     pub min_bout_s: f64,
+    /// The windows starting within this span are classified from one set of the
+    /// magnitudes' block means, s (10 minutes), so that those do not grow with the run.
+    pub piece_s: f64,
 }
 
 impl Default for BoutConfig {
@@ -75,6 +78,7 @@ impl Default for BoutConfig {
             min_running_cadence_spm: 130.0,
             min_rhythm: 0.25,
             min_bout_s: 3.0,
+            piece_s: 600.0,
         }
     }
 }
@@ -107,17 +111,29 @@ impl BoutConfig {
         let window_s = self.window_s.min(duration);
         let win = ((window_s * rate_d) as usize).max(4);
         let hop = ((self.hop_s * rate_d) as usize).max(1);
-        let reduced: Vec<Vec<f64>> = norms_g.par_iter().map(|x| x.block_mean(decim)).collect();
-        let len_d = reduced.first().map_or(0, Vec::len);
+        // the magnitudes' block means, as `block_mean(decim)` gives them
+        let len_d = if norms_g.is_empty() {
+            0
+        } else {
+            n.div_ceil(decim)
+        };
         // the windows' starts, the last window ending with the recording
         let mut starts = vec![0];
         while starts[starts.len() - 1] + win < len_d {
             starts.push(starts[starts.len() - 1] + hop);
         }
-        // each window on its own, on every core
-        let mut labels: Vec<(usize, Activity, Option<f64>)> = starts
-            .into_par_iter()
-            .map(|start| {
+        // each window on its own, on every core; the block means are taken for the
+        // windows of `piece_s` at a time
+        let at_once = ((self.piece_s / self.hop_s).min(starts.len() as f64) as usize).max(1);
+        let mut labels: Vec<(usize, Activity, Option<f64>)> = Vec::with_capacity(starts.len());
+        for group in starts.chunks(at_once) {
+            let b0 = group[0];
+            let b1 = (group[group.len() - 1] + win).min(len_d);
+            let reduced: Vec<Vec<f64>> = norms_g
+                .par_iter()
+                .map(|x| x.block_mean_over(decim, b0..b1))
+                .collect();
+            labels.par_extend(group.par_iter().map(|&start| {
                 let end = (start + win).min(len_d);
                 let votes: Vec<(Activity, Option<f64>, usize)> = recording
                     .streams
@@ -125,14 +141,14 @@ impl BoutConfig {
                     .enumerate()
                     .map(|(k, s)| {
                         let seg = s.placement.segment();
-                        let (a, f) = self.classify(&reduced[k][start..end], rate_d, seg);
+                        let (a, f) = self.classify(&reduced[k][start - b0..end - b0], rate_d, seg);
                         (a, f, priority(seg))
                     })
                     .collect();
                 let (activity, step_hz) = tally(&votes);
                 (start + (end - start) / 2, activity, step_hz)
-            })
-            .collect();
+            }));
+        }
         smooth(&mut labels);
         // Each window's label covers the half-hops around its centre.
         let mut bouts: Vec<Bout> = Vec::new();

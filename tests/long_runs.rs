@@ -1,7 +1,7 @@
 //! Layer 3 for a long run: to keep their working signals bounded, events search a bout
 //! longer than `EventConfig::piece_s` piece by piece, posture filters a recording longer
 //! than `PostureConfig::piece_s` piece by piece, and so does loading beyond
-//! `LoadingConfig::piece_s`. The pieces must find the contacts that one search over the
+//! `LoadingConfig::piece_s`; bouts take their block means `BoutConfig::piece_s` at a time. The pieces must find the contacts that one search over the
 //! whole bout finds, for every placement's method, with no step lost or counted twice at
 //! the seams; and the angles, braking and impact one filter over the whole recording
 //! gives.
@@ -149,6 +149,41 @@ fn event_pieces_give_the_report_of_one_search_over_the_bout() {
         assert!(measured > 500, "{key}: {measured} steps");
     }
     same(&whole, &pieces, "report");
+}
+
+/// Bouts are classified from the magnitudes' block means taken `BoutConfig::piece_s` at a
+/// time: the same bouts as from block means over the whole run.
+#[test]
+fn bouts_in_pieces_are_the_bouts_of_the_whole_run() {
+    use runform::bouts::BoutConfig;
+    let sim = simulate(&SimConfig {
+        seed: 15,
+        duration_s: 240.0,
+        standing_s: 20.0,
+        walking_s: 30.0,
+        placements: vec![Placement::LeftFoot, Placement::Pelvis, Placement::LeftWrist],
+        ..SimConfig::default()
+    })
+    .unwrap();
+    let recording = &sim.recording;
+    let aligned: Vec<Aligned> = recording
+        .streams
+        .iter()
+        .map(|s| align(s, recording.frame))
+        .collect();
+    let bouts = |piece_s: f64| {
+        BoutConfig {
+            piece_s,
+            ..BoutConfig::default()
+        }
+        .process(recording, &aligned)
+    };
+    let whole = bouts(f64::INFINITY);
+    // standing, walking, running, walking, standing
+    assert!(whole.len() >= 5, "{whole:?}");
+    for piece_s in [45.0, 60.0, 61.0] {
+        assert_eq!(bouts(piece_s), whole, "pieces of {piece_s} s");
+    }
 }
 
 /// Loading filters a recording longer than `LoadingConfig::piece_s` piece by piece: the
