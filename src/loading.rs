@@ -232,19 +232,15 @@ impl LoadingConfig {
         let spans: Vec<Option<(usize, usize, usize)>> = steps
             .iter()
             .map(|s| {
+                let (i0, i1) = step_samples(recording, s, n, 4)?;
                 let step_s = s.step_s?;
-                let i0 = recording.sample_index(s.initial_contact_s);
-                let i1 = recording.sample_index(s.initial_contact_s + step_s);
-                if i0 < 0 || i1 as usize > n || i1 - i0 < 4 {
-                    return None;
-                }
                 let end_s = s
                     .toe_off_s
                     .map(|to| to - s.initial_contact_s)
                     .unwrap_or(self.max_braking_share * step_s)
                     .min(self.max_braking_share * step_s);
-                let ie = (i0 + (end_s * rate).round() as isize).min(i1);
-                Some((i0 as usize, ie as usize, i1 as usize))
+                let ie = (i0 as isize + (end_s * rate).round() as isize).min(i1 as isize);
+                Some((i0, ie as usize, i1))
             })
             .collect();
         // the sign votes over every step: each step is measured both ways round where the
@@ -306,13 +302,8 @@ impl LoadingConfig {
         let spans: Vec<Option<(usize, usize, usize)>> = steps
             .iter()
             .map(|s| {
-                let step_s = s.step_s?;
-                let i0 = recording.sample_index(s.initial_contact_s);
-                let i1 = recording.sample_index(s.initial_contact_s + step_s);
-                if i0 < 0 || i1 as usize > n || i1 - i0 < window {
-                    return None;
-                }
-                Some((i0 as usize, (i0 + window) as usize, i1 as usize))
+                let (i0, i1) = step_samples(recording, s, n, window)?;
+                Some((i0, i0 + window as usize, i1))
             })
             .collect();
         // the fore-aft force less its low-passed self, over each step's first `window`
@@ -353,6 +344,19 @@ impl LoadingConfig {
             (PIECE_MARGIN_S * rate).ceil() as usize,
         )
     }
+}
+
+/// The samples of step `s` from its IC to the next IC, `(i0, i1)`: `None` without a next
+/// IC, or unless they lie within the `n` samples and span at least `min_len`.
+fn step_samples(
+    recording: &Recording,
+    s: &Step,
+    n: usize,
+    min_len: isize,
+) -> Option<(usize, usize)> {
+    let i0 = recording.sample_index(s.initial_contact_s);
+    let i1 = recording.sample_index(s.initial_contact_s + s.step_s?);
+    (i0 >= 0 && i1 as usize <= n && i1 - i0 >= min_len).then_some((i0 as usize, i1 as usize))
 }
 
 /// Calls `each(k, span, w)` for every step `k` with a span `(i0, ie, i1)` in `spans`, with

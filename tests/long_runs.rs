@@ -124,31 +124,22 @@ fn event_pieces_give_the_report_of_one_search_over_the_bout() {
         ..SimConfig::default()
     })
     .unwrap();
-    let report = |piece_s: f64| {
-        let report = AnalysisConfig {
+    pieces_report_as_whole(
+        &sim.recording,
+        |piece_s| AnalysisConfig {
             events: EventConfig {
                 piece_s,
                 ..EventConfig::default()
             },
             ..AnalysisConfig::default()
-        }
-        .process(&sim.recording)
-        .unwrap();
-        serde_json::to_value(&report).unwrap()
-    };
-    let (whole, pieces) = (report(f64::INFINITY), report(45.0));
-    let steps = whole["steps"].as_array().unwrap();
-    assert!(steps.len() > 600, "{} steps", steps.len());
-    for key in [
-        "overstride_cm",
-        "impact_peak_g",
-        "vertical_oscillation_mm",
-        "tibia_angle_deg",
-    ] {
-        let measured = steps.iter().filter(|s| s[key].is_number()).count();
-        assert!(measured > 500, "{key}: {measured} steps");
-    }
-    same(&whole, &pieces, "report");
+        },
+        &[
+            "overstride_cm",
+            "impact_peak_g",
+            "vertical_oscillation_mm",
+            "tibia_angle_deg",
+        ],
+    );
 }
 
 /// Bouts are classified from the magnitudes' block means taken `BoutConfig::piece_s` at a
@@ -203,24 +194,37 @@ fn loading_in_pieces_measures_what_one_filter_over_the_run_measures() {
     })
     .unwrap();
     sim.recording.frame = runform::Frame::Sensor;
-    let report = |piece_s: f64| {
-        let report = AnalysisConfig {
+    pieces_report_as_whole(
+        &sim.recording,
+        |piece_s| AnalysisConfig {
             loading: LoadingConfig {
                 piece_s,
                 ..LoadingConfig::default()
             },
             ..AnalysisConfig::default()
-        }
-        .process(&sim.recording)
-        .unwrap();
+        },
+        &["braking_peak_g", "overstride_cm", "impact_peak_g"],
+    );
+}
+
+/// The report of `recording` with `config(45.0)` (a stage in 45-s pieces) is the one with
+/// `config(∞)` (one pass over the run) but for numbers' last bits; both have more than 600
+/// steps, more than 500 of them with a value of each of `measured`.
+fn pieces_report_as_whole(
+    recording: &runform::Recording,
+    config: impl Fn(f64) -> AnalysisConfig,
+    measured: &[&str],
+) {
+    let report = |piece_s: f64| {
+        let report = config(piece_s).process(recording).unwrap();
         serde_json::to_value(&report).unwrap()
     };
     let (whole, pieces) = (report(f64::INFINITY), report(45.0));
     let steps = whole["steps"].as_array().unwrap();
     assert!(steps.len() > 600, "{} steps", steps.len());
-    for key in ["braking_peak_g", "overstride_cm", "impact_peak_g"] {
-        let measured = steps.iter().filter(|s| s[key].is_number()).count();
-        assert!(measured > 500, "{key}: {measured} steps");
+    for key in measured {
+        let with = steps.iter().filter(|s| s[key].is_number()).count();
+        assert!(with > 500, "{key}: {with} steps");
     }
     same(&whole, &pieces, "report");
 }
