@@ -4,36 +4,11 @@
 
 mod common;
 
-use common::simulate_and_analyze as run;
+use common::{per_step_errors, simulate_and_analyze as run};
 
+use runform::Report;
 use runform::recording::Placement;
-use runform::simulate::{Activity, Mounting, SimConfig, Truth, TruthStep};
-use runform::{Report, metrics::Step};
-
-/// Per-step errors of `got` against `want` over the running truth steps that have an
-/// analysed step (same side, IC within 30 ms) with a value: (count, mean, RMS).
-fn per_step_errors(
-    report: &Report,
-    truth: &Truth,
-    got: impl Fn(&Step) -> Option<f64>,
-    want: impl Fn(&TruthStep) -> f64,
-) -> (usize, f64, f64) {
-    let errors: Vec<f64> = truth
-        .steps
-        .iter()
-        .filter(|t| t.activity == Activity::Running)
-        .filter_map(|t| {
-            let s = report.steps.iter().find(|s| {
-                s.side == t.side && (s.initial_contact_s - t.initial_contact_s).abs() < 0.03
-            })?;
-            Some(got(s)? - want(t))
-        })
-        .collect();
-    let n = errors.len().max(1) as f64;
-    let bias = errors.iter().sum::<f64>() / n;
-    let rms = (errors.iter().map(|e| e * e).sum::<f64>() / n).sqrt();
-    (errors.len(), bias, rms)
-}
+use runform::simulate::{Mounting, SimConfig};
 
 /// Landing distance within 5 cm of the truth, on average and per step (RMS), over
 /// 5–32 cm, heel and forefoot landings, 2.8–3.5 m/s, aligned and random mounting with
@@ -75,8 +50,12 @@ fn landing_distance_from_feet_and_pelvis_matches_the_truth() {
                 .overstride_cm
                 .expect("landing distance measured");
             let want = truth.summary.overstride_cm.unwrap();
-            let (n, bias, per_step) =
-                per_step_errors(&report, &truth, |s| s.overstride_cm, |t| t.overstride_cm);
+            let (n, bias, per_step) = per_step_errors(
+                &report,
+                &truth,
+                |k| report.steps[k].overstride_cm,
+                |t| t.overstride_cm,
+            );
             println!(
                 "overstride {overstride} cm, strike {strike}°, {mounting:?}: summary {got:.1} vs {want:.1} cm; per step bias {bias:+.1} cm, RMSE {per_step:.1} cm over {n} steps"
             );
@@ -151,7 +130,7 @@ fn tibia_angle_from_the_shanks_matches_the_truth() {
             let (n, bias, per_step) = per_step_errors(
                 &report,
                 &truth,
-                |s| s.tibia_angle_deg,
+                |k| report.steps[k].tibia_angle_deg,
                 |t| t.tibia_angle_deg,
             );
             println!(

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::simulate_and_analyze as run;
+use common::{per_step_errors, simulate_and_analyze as run};
 
 use runform::AnalysisConfig;
 use runform::alignment::align;
@@ -222,7 +222,6 @@ fn gaitmap_walk_strides_add_up_to_the_distance_walked() {
 /// contact itself, not from the sample after it (which read 2.6–5.6 ms short).
 #[test]
 fn braking_phase_lasts_as_long_as_the_truth() {
-    use runform::simulate::Activity;
     for (k, (overstride_cm, strike_angle_deg)) in [(8.0, 3.0), (20.0, 10.0), (32.0, 18.0)]
         .into_iter()
         .enumerate()
@@ -241,20 +240,12 @@ fn braking_phase_lasts_as_long_as_the_truth() {
             };
             let (report, truth) = run(&config);
             let loading = loading_of(&config, &report);
-            let errors_ms: Vec<f64> = truth
-                .steps
-                .iter()
-                .filter(|t| t.activity == Activity::Running)
-                .filter_map(|t| {
-                    let k = report.steps.iter().position(|s| {
-                        s.side == t.side && (s.initial_contact_s - t.initial_contact_s).abs() < 0.03
-                    })?;
-                    Some(loading.steps[k].braking_s? * 1000.0 - t.braking_ms)
-                })
-                .collect();
-            let n = errors_ms.len();
-            let bias = errors_ms.iter().sum::<f64>() / n as f64;
-            let rms = (errors_ms.iter().map(|e| e * e).sum::<f64>() / n as f64).sqrt();
+            let (n, bias, rms) = per_step_errors(
+                &report,
+                &truth,
+                |k| Some(loading.steps[k].braking_s? * 1000.0),
+                |t| t.braking_ms,
+            );
             println!(
                 "overstride {overstride_cm} cm, {mounting:?}: braking per step bias {bias:+.1} ms, RMSE {rms:.1} ms over {n} steps"
             );

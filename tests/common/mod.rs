@@ -67,3 +67,30 @@ pub fn simulate_and_analyze(
         .expect("analysis runs");
     (report, sim.truth)
 }
+
+/// Per-step errors against the simulator's truth over its running steps that have an
+/// analysed step (same side, IC within 30 ms) with a value: `got(k)` of `report.steps[k]`
+/// less `want` of the truth step, as (count, mean, RMS).
+#[allow(dead_code)]
+pub fn per_step_errors(
+    report: &runform::Report,
+    truth: &runform::simulate::Truth,
+    got: impl Fn(usize) -> Option<f64>,
+    want: impl Fn(&runform::simulate::TruthStep) -> f64,
+) -> (usize, f64, f64) {
+    let errors: Vec<f64> = truth
+        .steps
+        .iter()
+        .filter(|t| t.activity == runform::simulate::Activity::Running)
+        .filter_map(|t| {
+            let k = report.steps.iter().position(|s| {
+                s.side == t.side && (s.initial_contact_s - t.initial_contact_s).abs() < 0.03
+            })?;
+            Some(got(k)? - want(t))
+        })
+        .collect();
+    let n = errors.len().max(1) as f64;
+    let bias = errors.iter().sum::<f64>() / n;
+    let rms = (errors.iter().map(|e| e * e).sum::<f64>() / n).sqrt();
+    (errors.len(), bias, rms)
+}
