@@ -43,7 +43,7 @@ use crate::dsp::{PIECE_MARGIN_S, pieces};
 use crate::metrics::Step;
 use crate::orientation::{OrientationConfig, angles};
 use crate::recording::{Axes3, Frame, Placement, Recording};
-use nalgebra::Matrix3;
+use nalgebra::{Matrix3, UnitQuaternion};
 
 /// Settings of the posture stage.
 #[derive(Debug, Clone, PartialEq)]
@@ -192,7 +192,7 @@ impl PostureConfig {
             };
             let mut a = SegmentAngles::zeros(acc.len());
             filter.run_each(&acc, &gyr, |i, q| {
-                a.set(i, &(q.to_rotation_matrix().into_inner() * seg_to_sensor));
+                a.set_from(i, &q, seg_to_sensor);
             });
             a.unwrap_yaw();
             Some(a)
@@ -428,6 +428,22 @@ impl SegmentAngles {
     /// Sets sample `i` to the angles of rotation `r`, yaw within ±π.
     fn set(&mut self, i: usize, r: &Matrix3<f64>) {
         let (yaw, pitch, roll) = angles(r);
+        (self.yaw_rad[i], self.pitch_rad[i], self.roll_rad[i]) =
+            (yaw as f32, pitch as f32, roll as f32);
+    }
+
+    /// Sets sample `i` to the angles of the segment → world rotation `R(q)·seg_to_sensor`,
+    /// as [`set`](Self::set), from the five of its entries that the angles read.
+    fn set_from(&mut self, i: usize, q: &UnitQuaternion<f64>, seg_to_sensor: &Matrix3<f64>) {
+        let r = q.to_rotation_matrix().into_inner();
+        let first = r * seg_to_sensor.column(0);
+        let bottom = r.row(2);
+        let m = |col: usize| bottom.dot(&seg_to_sensor.column(col).transpose());
+        let (yaw, pitch, roll) = (
+            first.y.atan2(first.x),
+            first.z.clamp(-1.0, 1.0).asin(),
+            m(1).atan2(m(2)),
+        );
         (self.yaw_rad[i], self.pitch_rad[i], self.roll_rad[i]) =
             (yaw as f32, pitch as f32, roll as f32);
     }
