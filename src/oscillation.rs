@@ -31,6 +31,7 @@ use crate::alignment::Aligned;
 use crate::bouts::Activity;
 use crate::metrics::Step;
 use crate::recording::{Placement, Recording, STANDARD_GRAVITY_MPS2};
+use rayon::prelude::*;
 
 /// Settings of the oscillation stage.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,8 +85,9 @@ impl OscillationConfig {
         };
         let v = aligned[i].vertical_g();
         let rate = recording.rate_hz;
+        // each stride on its own, on every core
         let per_step_mm: Vec<Option<f64>> = steps
-            .iter()
+            .par_iter()
             .map(|s| {
                 if s.activity != Activity::Running {
                     return None;
