@@ -480,22 +480,6 @@ fn inside(n: usize, rate_hz: f64, start_s: f64, a_s: f64, b_s: f64) -> std::ops:
     clamp(lo)..clamp(hi).max(clamp(lo))
 }
 
-/// Mean over `strides` of the peak-to-peak of `yaw` within each, after removing the
-/// straight line through its values at the stride's ends. Strides not wholly inside
-/// the samples are skipped; `None` when none is left.
-pub fn stride_rotation<T: Copy + Into<f64>>(
-    yaw: &[T],
-    rate_hz: f64,
-    start_s: f64,
-    strides: &[(f64, f64)],
-) -> Option<f64> {
-    mean(
-        strides
-            .iter()
-            .filter_map(|&(a, b)| stride_peak_to_peak(yaw, rate_hz, start_s, a, b)),
-    )
-}
-
 /// `x` within the stride `(a_s, b_s)` with the straight line through its values at the
 /// stride's ends removed, as `(sample index, value)`; `None` when the stride is not
 /// wholly inside the samples.
@@ -611,7 +595,7 @@ mod tests {
     use std::f64::consts::PI;
 
     #[test]
-    fn stride_rotation_removes_drift_but_keeps_the_swing() {
+    fn stride_peak_to_peak_removes_drift_but_keeps_the_swing() {
         // 100 Hz, a 0.7 s stride, ±10° yaw (20° peak-to-peak) on a 5°/s heading drift
         let rate = 100.0;
         let yaw: Vec<f64> = (0..1000)
@@ -623,15 +607,17 @@ mod tests {
         let strides: Vec<(f64, f64)> = (0..12)
             .map(|k| (0.05 + k as f64 * 0.7, 0.75 + k as f64 * 0.7))
             .collect();
-        let pp = stride_rotation(&yaw, rate, 0.0, &strides)
-            .unwrap()
-            .to_degrees();
+        let per_stride: Vec<f64> = strides
+            .iter()
+            .map(|&(a, b)| stride_peak_to_peak(&yaw, rate, 0.0, a, b).unwrap())
+            .collect();
+        let pp = mean(per_stride.into_iter()).unwrap().to_degrees();
         assert!((pp - 20.0).abs() < 0.05, "{pp}");
         // without the detrend the drift distorts it (here to ~18.3°)
         let raw = mean_range(&yaw, rate, 0.0, &strides).unwrap().to_degrees();
         assert!((raw - 20.0).abs() > 1.0, "{raw}");
         // a stride past the end is skipped
-        assert!(stride_rotation(&yaw, rate, 0.0, &[(9.5, 10.2)]).is_none());
+        assert!(stride_peak_to_peak(&yaw, rate, 0.0, 9.5, 10.2).is_none());
     }
 
     #[test]
