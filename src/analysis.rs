@@ -58,6 +58,52 @@ pub struct StageTiming {
     pub stage: &'static str,
     /// Wall time, s.
     pub seconds: f64,
+    /// True for the stages that run side by side (posture, trajectory and loading): each
+    /// one's time is its own, and their times overlap.
+    pub side_by_side: bool,
+}
+
+/// Times the stages one after another, or side by side.
+struct StageClock {
+    timings: Vec<StageTiming>,
+    since: Instant,
+}
+
+impl StageClock {
+    fn new() -> Self {
+        StageClock {
+            timings: Vec::new(),
+            since: Instant::now(),
+        }
+    }
+
+    /// `stage` ended now; it began when the one before it ended.
+    fn lap(&mut self, stage: &'static str) {
+        self.timings.push(StageTiming {
+            stage,
+            seconds: self.since.elapsed().as_secs_f64(),
+            side_by_side: false,
+        });
+        self.since = Instant::now();
+    }
+
+    /// Stages that ran side by side ended now, each after its own time.
+    fn side_by_side(&mut self, stages: &[(&'static str, f64)]) {
+        self.timings
+            .extend(stages.iter().map(|&(stage, seconds)| StageTiming {
+                stage,
+                seconds,
+                side_by_side: true,
+            }));
+        self.since = Instant::now();
+    }
+}
+
+/// `f()` and the wall time it took, s.
+fn timed<T>(f: impl FnOnce() -> T) -> (T, f64) {
+    let started = Instant::now();
+    let out = f();
+    (out, started.elapsed().as_secs_f64())
 }
 
 impl AnalysisConfig {
@@ -142,39 +188,42 @@ impl AnalysisConfig {
 
     /// As [`process`](Self::process), with the wall time each stage took.
     pub fn process_timed(&self, recording: &Recording) -> Result<(Report, Vec<StageTiming>)> {
-        let mut timings = Vec::new();
-        let mut clock = Instant::now();
-        let mut lap = |stage: &'static str| {
-            timings.push(StageTiming {
-                stage,
-                seconds: clock.elapsed().as_secs_f64(),
-            });
-            clock = Instant::now();
-        };
+        let mut clock = StageClock::new();
         let aligned: Vec<Aligned> = recording
             .streams
             .par_iter()
             .map(|s| align(s, recording.frame))
             .collect();
-        lap("alignment");
+        clock.lap("alignment");
         let bouts = self.bouts.process(recording, &aligned);
-        lap("bouts");
+        clock.lap("bouts");
         let contacts = self.events.process(recording, &aligned, &bouts)?;
-        lap("events");
+        clock.lap("events");
         let mut metrics = self.metrics.process(recording, &aligned, &bouts, &contacts);
-        lap("metrics");
-        let posture = self
-            .posture
-            .process(recording, &aligned, &bouts, &metrics.steps);
-        lap("posture");
+        clock.lap("metrics");
+        // three stages that read the steps and the samples and write nothing, side by
+        // side: posture's attitude filters, the feet's trajectories and the pelvis'
+        // loading keep both cores busy where one of them alone would not
+        let steps = &metrics.steps;
+        let ((posture, posture_s), ((trajectory, trajectory_s), (loading, loading_s))) =
+            rayon::join(
+                || timed(|| self.posture.process(recording, &aligned, &bouts, steps)),
+                || {
+                    rayon::join(
+                        || timed(|| self.trajectory.process(recording, &contacts)),
+                        || timed(|| self.loading.process(recording, &aligned, steps)),
+                    )
+                },
+            );
+        clock.side_by_side(&[
+            ("posture", posture_s),
+            ("trajectory", trajectory_s),
+            ("loading", loading_s),
+        ]);
         metrics.summary.trunk_rotation_deg = posture.trunk_rotation_deg;
         metrics.summary.pelvis_rotation_deg = posture.pelvis_rotation_deg;
         metrics.summary.pelvic_drop_deg = posture.pelvic_drop_deg;
         metrics.summary.forward_lean_deg = posture.forward_lean_deg;
-        let trajectory = self.trajectory.process(recording, &contacts);
-        lap("trajectory");
-        let loading = self.loading.process(recording, &aligned, &metrics.steps);
-        lap("loading");
         let strike_note = form_metrics(
             &mut metrics.steps,
             &mut metrics.summary,
@@ -199,7 +248,7 @@ impl AnalysisConfig {
         };
         metrics.summary.overstride_cm = mean(run_steps().filter_map(|s| s.overstride_cm));
         metrics.summary.tibia_angle_deg = mean(run_steps().filter_map(|s| s.tibia_angle_deg));
-        lap("reach");
+        clock.lap("reach");
         metrics.summary.step_length_per_leg = self
             .reach
             .step_length_per_leg(metrics.summary.step_length_m);
@@ -208,7 +257,7 @@ impl AnalysisConfig {
             .process(recording, &aligned, &metrics.steps);
         oscillation.fill(&mut metrics.steps);
         metrics.summary.vertical_oscillation_mm = oscillation.vertical_oscillation_mm;
-        lap("oscillation");
+        clock.lap("oscillation");
         // Every per-step value and the summary's step length are filled above this line:
         // the vertical ratio, symmetry and drift below read them.
         metrics.summary.vertical_ratio_pct = metrics
@@ -218,7 +267,7 @@ impl AnalysisConfig {
             .and_then(|(vo, len)| vertical_ratio_pct(vo, len));
         metrics.summary.symmetry = crate::symmetry::symmetry_pct(&metrics.steps);
         let drift = self.drift.process(&metrics.steps);
-        lap("drift");
+        clock.lap("drift");
         let t = &metrics.summary;
 
         let mut warnings = recording.warnings.clone();
@@ -423,7 +472,7 @@ impl AnalysisConfig {
         let assessment = self
             .faults
             .process(&metrics.summary, &metrics.steps, &metrics.segments);
-        lap("faults");
+        clock.lap("faults");
         let not_judged = not_judged(&assessment.not_assessed, &unavailable);
         unavailable.extend(not_judged);
 
@@ -442,8 +491,8 @@ impl AnalysisConfig {
             drift: drift.changes,
             drift_segments: drift.segments,
         };
-        lap("report");
-        Ok((report, timings))
+        clock.lap("report");
+        Ok((report, clock.timings))
     }
 }
 
