@@ -332,9 +332,16 @@ pub fn level(f: &Vector3<f64>) -> UnitQuaternion<f64> {
 /// `(yaw, pitch, roll)` of a rotation in the convention `R = Rz(yaw)·Ry(−pitch)·Rx(roll)`,
 /// pitch positive nose up, radians.
 pub fn angles(r: &Matrix3<f64>) -> (f64, f64, f64) {
-    let yaw = r[(1, 0)].atan2(r[(0, 0)]);
-    let pitch = r[(2, 0)].clamp(-1.0, 1.0).asin();
-    let roll = r[(2, 1)].atan2(r[(2, 2)]);
+    angles_from(&r.column(0).into_owned(), r[(2, 1)], r[(2, 2)])
+}
+
+/// As [`angles`], from the entries of the rotation that they read: its first column and
+/// the entries `(2, 1)` and `(2, 2)`.
+#[inline]
+pub fn angles_from(first: &Vector3<f64>, r21: f64, r22: f64) -> (f64, f64, f64) {
+    let yaw = first.y.atan2(first.x);
+    let pitch = first.z.clamp(-1.0, 1.0).asin();
+    let roll = r21.atan2(r22);
     (yaw, pitch, roll)
 }
 

@@ -41,7 +41,7 @@ use crate::alignment::Aligned;
 use crate::bouts::{Activity, Bout};
 use crate::dsp::{PIECE_MARGIN_S, pieces};
 use crate::metrics::Step;
-use crate::orientation::{OrientationConfig, angles};
+use crate::orientation::{OrientationConfig, angles, angles_from};
 use crate::recording::{Axes3, Frame, Placement, Recording};
 use nalgebra::{Matrix3, UnitQuaternion};
 
@@ -427,9 +427,7 @@ impl SegmentAngles {
 
     /// Sets sample `i` to the angles of rotation `r`, yaw within ±π.
     fn set(&mut self, i: usize, r: &Matrix3<f64>) {
-        let (yaw, pitch, roll) = angles(r);
-        (self.yaw_rad[i], self.pitch_rad[i], self.roll_rad[i]) =
-            (yaw as f32, pitch as f32, roll as f32);
+        self.put(i, angles(r));
     }
 
     /// Sets sample `i` to the angles of the segment → world rotation `R(q)·seg_to_sensor`,
@@ -439,11 +437,10 @@ impl SegmentAngles {
         let first = r * seg_to_sensor.column(0);
         let bottom = r.row(2);
         let m = |col: usize| bottom.dot(&seg_to_sensor.column(col).transpose());
-        let (yaw, pitch, roll) = (
-            first.y.atan2(first.x),
-            first.z.clamp(-1.0, 1.0).asin(),
-            m(1).atan2(m(2)),
-        );
+        self.put(i, angles_from(&first, m(1), m(2)));
+    }
+
+    fn put(&mut self, i: usize, (yaw, pitch, roll): (f64, f64, f64)) {
         (self.yaw_rad[i], self.pitch_rad[i], self.roll_rad[i]) =
             (yaw as f32, pitch as f32, roll as f32);
     }
