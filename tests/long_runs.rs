@@ -6,7 +6,9 @@
 //! the seams; and the angles, braking and impact one filter over the whole recording
 //! gives.
 
-use runform::alignment::{Aligned, align};
+mod common;
+
+use common::aligned;
 use runform::events::{EventConfig, StreamContacts};
 use runform::posture::PostureConfig;
 use runform::simulate::{SimConfig, simulate};
@@ -14,11 +16,7 @@ use runform::{AnalysisConfig, Placement};
 
 fn contacts(config: &EventConfig, sim: &runform::simulate::Simulation) -> Vec<StreamContacts> {
     let recording = &sim.recording;
-    let aligned: Vec<Aligned> = recording
-        .streams
-        .iter()
-        .map(|s| align(s, recording.frame))
-        .collect();
+    let aligned = aligned(recording);
     let bouts = AnalysisConfig::default().bouts.process(recording, &aligned);
     config.process(recording, &aligned, &bouts).unwrap()
 }
@@ -157,11 +155,7 @@ fn bouts_in_pieces_are_the_bouts_of_the_whole_run() {
     })
     .unwrap();
     let recording = &sim.recording;
-    let aligned: Vec<Aligned> = recording
-        .streams
-        .iter()
-        .map(|s| align(s, recording.frame))
-        .collect();
+    let aligned = aligned(recording);
     let bouts = |piece_s: f64| {
         BoutConfig {
             piece_s,

@@ -3,10 +3,9 @@
 
 mod common;
 
-use common::{per_step_errors, simulate_and_analyze as run};
+use common::{aligned, per_step_errors, simulate_and_analyze as run};
 
 use runform::AnalysisConfig;
-use runform::alignment::align;
 use runform::io::{ReadOptions, read_path};
 use runform::metrics::StrikePattern;
 use runform::recording::{AccUnit, Frame, Placement};
@@ -190,11 +189,7 @@ fn gaitmap_walk_strides_add_up_to_the_distance_walked() {
     )
     .unwrap();
     let config = AnalysisConfig::default();
-    let aligned: Vec<_> = recording
-        .streams
-        .iter()
-        .map(|s| align(s, recording.frame))
-        .collect();
+    let aligned = aligned(&recording);
     let bouts = config.bouts.process(&recording, &aligned);
     let contacts = config.events.process(&recording, &aligned, &bouts).unwrap();
     let trajectory = TrajectoryConfig::default().process(&recording, &contacts);
@@ -264,11 +259,7 @@ fn loading_of(config: &SimConfig, report: &runform::Report) -> runform::loading:
         Mounting::Aligned => Frame::Body,
         _ => Frame::Sensor,
     };
-    let aligned: Vec<_> = recording
-        .streams
-        .iter()
-        .map(|s| align(s, recording.frame))
-        .collect();
+    let aligned = aligned(&recording);
     AnalysisConfig::default()
         .loading
         .process(&recording, &aligned, &report.steps)

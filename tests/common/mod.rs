@@ -49,6 +49,16 @@ pub fn succeed(command: &mut std::process::Command) -> std::process::Output {
     out
 }
 
+/// Every stream of `recording` aligned, as the analysis aligns them.
+#[allow(dead_code)]
+pub fn aligned(recording: &runform::Recording) -> Vec<runform::alignment::Aligned<'_>> {
+    recording
+        .streams
+        .iter()
+        .map(|s| runform::alignment::align(s, recording.frame))
+        .collect()
+}
+
 /// Simulates `config` and analyses it as a user would: the axes are declared body axes
 /// only when the sensors sit aligned on their segments, else unknown.
 #[allow(dead_code)]
