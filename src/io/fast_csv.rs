@@ -400,6 +400,34 @@ mod tests {
         }
     }
 
+    /// Runs of every length up to 20 digits before and after the point give the
+    /// standard parser's bits (up to 15 on the fast path, the rest on the exact one).
+    #[test]
+    fn digit_runs_of_every_length_read_as_the_standard_parser() {
+        let digits = "73195408622847319540";
+        let mut cells = Vec::new();
+        for whole in 0..=20 {
+            for decimals in 0..=20 {
+                if whole + decimals == 0 {
+                    continue;
+                }
+                let mut cell = digits[..whole].to_string();
+                if decimals > 0 {
+                    cell += ".";
+                    cell += &digits[20 - decimals..];
+                }
+                cells.push(format!("-{cell}"));
+                cells.push(cell);
+            }
+        }
+        let text = cells.join("\n");
+        let t = table(&text, 1).unwrap();
+        for (cell, v) in cells.iter().zip(&t[0]) {
+            let want: f64 = cell.parse().unwrap();
+            assert_eq!(v.to_bits(), want.to_bits(), "{cell}");
+        }
+    }
+
     #[test]
     fn anything_but_the_plain_form_is_left_to_the_exact_parse() {
         for text in [
