@@ -55,25 +55,38 @@ pub(super) fn sagittal_radps(
     stride_s: f64,
     lp_cutoff_hz: f64,
 ) -> Result<(Vec<f64>, Vec<usize>)> {
-    let n = gyr_radps.len().max(1) as f64;
-    let mean = gyr_radps.samples().fold(Vector3::zeros(), |s, v| s + v) / n;
-    let cov = gyr_radps.samples().fold(Matrix3::zeros(), |c, v| {
+    // the samples once as vectors: every pass below reads them in order
+    let gyr: Vec<Vector3<f64>> = gyr_radps.samples().collect();
+    let n = gyr.len().max(1) as f64;
+    let mean = gyr.iter().fold(Vector3::zeros(), |s, v| s + v) / n;
+    // the six distinct sums of the symmetric scatter matrix, each in sample order
+    let [xx, xy, xz, yy, yz, zz] = gyr.iter().fold([0.0; 6], |c, v| {
         let d = v - mean;
-        c + d * d.transpose()
+        [
+            c[0] + d.x * d.x,
+            c[1] + d.x * d.y,
+            c[2] + d.x * d.z,
+            c[3] + d.y * d.y,
+            c[4] + d.y * d.z,
+            c[5] + d.z * d.z,
+        ]
     });
+    let cov = Matrix3::new(xx, xy, xz, xy, yy, yz, xz, yz, zz);
     let eig = SymmetricEigen::new(cov);
     let axis = eig.eigenvectors.column(eig.eigenvalues.imax()).into_owned();
     let mut omega = {
-        let raw: Vec<f64> = gyr_radps.samples().map(|v| v.dot(&axis)).collect();
+        let raw: Vec<f64> = gyr.iter().map(|v| v.dot(&axis)).collect();
         Butterworth::low_pass(2, lp_cutoff_hz.min(0.45 * rate), rate)?.filtfilt(&raw)
     };
-    let stances = stances(gyr_radps, rate, stride_s)?;
+    let stances = stances(&gyr[..], rate, stride_s)?;
     let p98 = if omega.is_empty() {
         0.0
     } else {
-        let mut abs: Vec<f64> = omega.iter().map(|w| w.abs()).collect();
+        // a non-negative double's bits order as its value does (as `total_cmp` orders
+        // it), and integers compare faster
+        let mut abs: Vec<u64> = omega.iter().map(|w| w.abs().to_bits()).collect();
         let k = (abs.len() * 98 / 100).min(abs.len() - 1);
-        *abs.select_nth_unstable_by(k, f64::total_cmp).1
+        f64::from_bits(*abs.select_nth_unstable(k).1)
     };
     let thr = STRONG_SHARE * p98;
     let vote: f64 = stances
