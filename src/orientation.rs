@@ -292,9 +292,12 @@ impl OrientationFilter {
             let e = q.inverse_transform_vector(&state.lp[1]);
             q *= small_rotation(&(e * (kp * self.dt_s)));
             state.bias -= e * (sign * ki * self.dt_s);
-            // normalised by one division and four products
+            // normalised by one Newton step for 1/|q| from 1: the products of unit
+            // quaternions leave |q|² within a few 1e-16 of 1, where the step's error
+            // (3/8·(|q|² − 1)²) is below 1e-31, and it spares the square root and the
+            // division on the chain from one sample to the next
             let q = q.into_inner();
-            state.q = UnitQuaternion::new_unchecked(q * (1.0 / q.norm()));
+            state.q = UnitQuaternion::new_unchecked(q * (1.5 - 0.5 * q.norm_squared()));
             out(j, state.q);
             i = j;
         }
