@@ -44,6 +44,7 @@ use crate::metrics::Step;
 use crate::orientation::{OrientationConfig, angles, angles_from};
 use crate::recording::{Axes3, Frame, Placement, Recording};
 use nalgebra::{Matrix3, UnitQuaternion};
+use rayon::prelude::*;
 
 /// Settings of the posture stage.
 #[derive(Debug, Clone, PartialEq)]
@@ -211,18 +212,20 @@ impl PostureConfig {
                 .then_some(())
                 .and_then(|_| Some((s.initial_contact_s, s.toe_off_s?)))
         };
-        let mut per_step = vec![StepPosture::default(); steps.len()];
-        // the trunk's pitch summed over the running samples (forward lean)
-        let (mut pitch_sum, mut pitch_n) = (0.0, 0_usize);
         // pieces of at most `piece` samples (one, for a recording no longer), each
         // filtered from `margin` before it to `settle` after it; a step belongs to the
         // piece its initial contact falls in
         let piece = ((self.piece_s * rate).min(n as f64) as usize).max(1);
         let margin = (PIECE_MARGIN_S * rate).ceil() as usize;
         let settle = (self.orientation.warmup_s * rate).ceil() as usize;
-        let parts = pieces(0..n, piece, margin, settle.max(margin));
+        let mut parts = pieces(0..n, piece, margin, settle.max(margin));
+        if trunk.is_err() && pelvis.is_err() {
+            parts.clear();
+        }
         let count = parts.len();
-        for (own, seen) in parts {
+        // one piece: its steps' angles (step index, angles) and the trunk's pitch summed
+        // over its own running samples (forward lean)
+        let measure = |own: std::ops::Range<usize>, seen: std::ops::Range<usize>| {
             let (c0, c1, lo, hi) = (own.start, own.end, seen.start, seen.end);
             let (ta, pa) = rayon::join(
                 || angles_over(&trunk, lo..hi),
@@ -231,8 +234,15 @@ impl PostureConfig {
             let t0 = recording.time_s(lo);
             let (tc0, tc1) = (recording.time_s(c0), recording.time_s(c1));
             let mine = |s: &Step| count == 1 || (tc0..tc1).contains(&s.initial_contact_s);
+            let mut measured: Vec<(usize, StepPosture)> = steps
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| mine(s))
+                .map(|(k, _)| (k, StepPosture::default()))
+                .collect();
+            let (mut pitch_sum, mut pitch_n) = (0.0, 0_usize);
             if let Some(a) = &ta {
-                for (o, s) in per_step.iter_mut().zip(steps).filter(|(_, s)| mine(s)) {
+                for (o, s) in measured.iter_mut().map(|(k, o)| (o, &steps[*k])) {
                     let Some((p, q)) = stride_of(s) else { continue };
                     o.trunk_rotation_deg =
                         stride_peak_to_peak(&a.yaw_rad, rate, t0, p, q).map(f64::to_degrees);
@@ -256,7 +266,7 @@ impl PostureConfig {
                 }
             }
             if let Some(a) = &pa {
-                for (o, s) in per_step.iter_mut().zip(steps).filter(|(_, s)| mine(s)) {
+                for (o, s) in measured.iter_mut().map(|(k, o)| (o, &steps[*k])) {
                     if let Some((p, q)) = stride_of(s) {
                         o.pelvis_rotation_deg =
                             stride_peak_to_peak(&a.yaw_rad, rate, t0, p, q).map(f64::to_degrees);
@@ -274,7 +284,7 @@ impl PostureConfig {
                     .zip(&b.yaw_rad)
                     .map(|(x, y)| x - y)
                     .collect();
-                for (o, s) in per_step.iter_mut().zip(steps).filter(|(_, s)| mine(s)) {
+                for (o, s) in measured.iter_mut().map(|(k, o)| (o, &steps[*k])) {
                     let Some((p, q)) = stride_of(s) else { continue };
                     o.trunk_pelvis_rotation_deg =
                         stride_peak_to_peak(&relative, rate, t0, p, q).map(f64::to_degrees);
@@ -282,6 +292,20 @@ impl PostureConfig {
                         stride_coupling(&a.yaw_rad, &b.yaw_rad, rate, t0, p, q);
                 }
             }
+            (measured, pitch_sum, pitch_n)
+        };
+        let measured: Vec<_> = parts
+            .into_par_iter()
+            .map(|(own, seen)| measure(own, seen))
+            .collect();
+        let mut per_step = vec![StepPosture::default(); steps.len()];
+        let (mut pitch_sum, mut pitch_n) = (0.0, 0_usize);
+        for (piece_steps, sum, n) in measured {
+            for (k, o) in piece_steps {
+                per_step[k] = o;
+            }
+            pitch_sum += sum;
+            pitch_n += n;
         }
         let mut record = |key: &'static str, v: Result<f64, String>| match v {
             Ok(v) => Some(v),
