@@ -19,7 +19,9 @@
 //!   same on the uniform table (time checks, unit detection, building the streams only).
 //! * `alignment`, `bouts`, `events`, `metrics`, `posture`, `trajectory`, `loading`,
 //!   `oscillation`, `drift`, `faults`: each stage's `process` on the outputs of the stages
-//!   before it (computed once), as [`AnalysisConfig::process`] runs them.
+//!   before it (computed once), as [`AnalysisConfig::process`] runs them; `alignment`
+//!   estimates each sensor's axes (sensor frame, the command line's default: the fixtures
+//!   are simulated in body axes, where it has nothing to do).
 //! * `orientation`: the attitude filter over one foot stream and over the pelvis stream.
 //! * `charts`: every chart of [`runform::plot::ChartKind::ALL`] as SVG; `html`: the report page from
 //!   the report and those SVGs; `json`: the report serialised.
