@@ -259,9 +259,9 @@ fn parse_rows(data: &[u8], first: &mut [f64], rest: &mut [&mut [f32]]) -> Option
         *first = value;
         pos = next_cell(data, end, rest.is_empty())?;
         for (k, column) in rest.iter_mut().enumerate() {
-            let (value, end) = number(data, pos)?;
+            let (value, end) = number_f32(data, pos)?;
             // beyond f32's range: the exact parse names the cell
-            column[row] = Some(value as f32).filter(|v| v.is_finite())?;
+            column[row] = Some(value).filter(|v| v.is_finite())?;
             pos = next_cell(data, end, k == last)?;
         }
     }
@@ -302,6 +302,67 @@ fn number(data: &[u8], start: usize) -> Option<(f64, usize)> {
         return Some((if negative { -v } else { v }, start + i));
     }
     standard(data, start)
+}
+
+/// The number in the cell that starts at `start` as `f32`: the `f32` nearest to its
+/// correctly rounded `f64` (as [`number`], then `as f32`), and where the cell ends.
+///
+/// A cell of 16 to 19 significant digits without an exponent (a double printed in full,
+/// as pandas writes gaitmap's deg/s: `0.04555014471290045`) is not exact as a double, so
+/// [`number`] takes the correctly rounded parser for it. Its `f32` is known without that:
+/// the digits as an integer (below 2⁶⁴) rounded to a double, divided by an exact power of
+/// ten, are within 2⁻⁵² relative (two roundings) of the cell's value, and so within a few
+/// units in the last place of its correctly rounded double. The two round to the same
+/// `f32` unless an `f32` rounding boundary (the midpoint of two neighbouring `f32`) lies
+/// between them, which needs the 29 bits of the quotient below `f32`'s precision to be
+/// within a few units of one half; within 64 of it (one cell in some 4 million), and
+/// outside `f32`'s normal range, the cell goes to [`number`].
+#[inline]
+fn number_f32(data: &[u8], start: usize) -> Option<(f32, usize)> {
+    let cell = &data[start..];
+    let negative = cell.first() == Some(&b'-');
+    let sign = usize::from(negative);
+    let mut mantissa = 0u64;
+    let whole = read_digits(&cell[sign..], &mut mantissa);
+    let mut i = sign + whole;
+    let mut decimals = 0;
+    if cell.get(i) == Some(&b'.') {
+        decimals = read_digits(&cell[i + 1..], &mut mantissa);
+        i += 1 + decimals;
+    }
+    let digits = whole + decimals;
+    if ends_cell(cell.get(i)) && (1..=19).contains(&digits) {
+        // at most 19 digits: decimals < 23, and the mantissa below 2⁶⁴
+        let v = mantissa as f64 / POW10[decimals];
+        let v = if negative { -v } else { v };
+        if digits <= 15 {
+            // exact digits and power: `v` is the correctly rounded double
+            return Some((v as f32, start + i));
+        }
+        if let Some(f) = f32_clear_of_boundaries(v) {
+            return Some((f, start + i));
+        }
+    }
+    number(data, start).map(|(v, end)| (v as f32, end))
+}
+
+/// `v as f32` when every double within a few units in the last place of `v` rounds to the
+/// same `f32` (see [`number_f32`]); `None` near an `f32` rounding boundary, and outside
+/// `f32`'s normal range (where it drops more bits, or overflows).
+#[inline]
+fn f32_clear_of_boundaries(v: f64) -> Option<f32> {
+    const BELOW_F32: u32 = 52 - 23;
+    const HALF: u64 = 1 << (BELOW_F32 - 1);
+    const MARGIN: u64 = 64;
+    if v == 0.0 {
+        return Some(v as f32);
+    }
+    let magnitude = v.abs();
+    if !(magnitude >= f64::from(f32::MIN_POSITIVE) && magnitude < f64::from(f32::MAX)) {
+        return None;
+    }
+    let below = v.to_bits() & ((1 << BELOW_F32) - 1);
+    (below.abs_diff(HALF) > MARGIN).then_some(v as f32)
 }
 
 /// The leading digits of `text` appended to `mantissa` (wrapping beyond 19 digits: such
@@ -397,6 +458,68 @@ mod tests {
         for (cell, v) in cells.iter().zip(&t[0]) {
             let want: f64 = cell.parse().unwrap();
             assert_eq!(v.to_bits(), want.to_bits(), "{cell}");
+        }
+    }
+
+    /// A seeded xorshift, for test values.
+    fn xorshift(state: &mut u64) -> u64 {
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        *state
+    }
+
+    /// The `f32` read from a cell is the standard parser's double rounded to `f32`, bit
+    /// for bit: on random cells of 1 to 20 digits, and on cells within a few units of an
+    /// `f32` rounding boundary (the midpoint of two neighbouring `f32`), where the long
+    /// digits' quick quotient must give way to the exact parse.
+    #[test]
+    fn f32_cells_are_the_standard_parsers_double_rounded() {
+        let check = |cell: &str| {
+            let want = cell.parse::<f64>().unwrap() as f32;
+            let (got, end) = number_f32(cell.as_bytes(), 0).unwrap();
+            assert_eq!(end, cell.len(), "{cell}");
+            assert_eq!(got.to_bits(), want.to_bits(), "{cell}: {got} vs {want}");
+        };
+        let mut state = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..200_000 {
+            let r = xorshift(&mut state);
+            let digits = 1 + (r % 20) as usize;
+            let whole = ((r >> 8) % (digits as u64 + 1)) as usize;
+            let text: String = (0..digits)
+                .map(|_| char::from(b'0' + (xorshift(&mut state) % 10) as u8))
+                .collect();
+            let sign = if (r >> 40) & 1 == 1 { "-" } else { "" };
+            let cell = if whole == digits {
+                format!("{sign}{text}")
+            } else {
+                format!("{sign}{}.{}", &text[..whole], &text[whole..])
+            };
+            check(&cell);
+        }
+        // midpoints of neighbouring f32 in [1, 100), printed to 17 decimals (18–19
+        // digits), and their neighbours a few units of the 17th decimal away
+        let mut hits = 0;
+        for _ in 0..20_000 {
+            let r = xorshift(&mut state);
+            let a = 1.0 + (r % 99_000_000) as f32 / 1_000_000.0;
+            let b = f32::from_bits(a.to_bits() + 1);
+            let mid = (f64::from(a) + f64::from(b)) / 2.0;
+            let text = format!("{mid:.17}");
+            let (int, frac) = text.split_once('.').unwrap();
+            let last: u64 = frac.parse().unwrap();
+            for k in [-3_i64, -1, 0, 1, 3] {
+                let Some(f) = last.checked_add_signed(k) else { continue };
+                let cell = format!("{int}.{f:017}");
+                if cell.len() == text.len() {
+                    check(&cell);
+                    hits += 1;
+                }
+            }
+        }
+        assert!(hits > 90_000, "{hits} near-midpoint cells");
+        for cell in ["0.0000000000000000", "-0.0000000000000000", "1.17549435e-38"] {
+            check(cell);
         }
     }
 
