@@ -12,8 +12,8 @@ use runform::io::{Column, ReadOptions, SensorKind, Table, assemble, read_csv, re
 use runform::metrics::Metrics;
 use runform::orientation::OrientationConfig;
 use runform::plot::{ChartInput, ChartKind, PlotConfig};
-use runform::simulate::{SimConfig, simulate};
 use runform::recording::Frame;
+use runform::simulate::{SimConfig, simulate};
 use runform::{AnalysisConfig, Placement, Recording, Report};
 use std::hint::black_box;
 use std::io::{Cursor, Write};

@@ -509,7 +509,9 @@ mod tests {
             let (int, frac) = text.split_once('.').unwrap();
             let last: u64 = frac.parse().unwrap();
             for k in [-3_i64, -1, 0, 1, 3] {
-                let Some(f) = last.checked_add_signed(k) else { continue };
+                let Some(f) = last.checked_add_signed(k) else {
+                    continue;
+                };
                 let cell = format!("{int}.{f:017}");
                 if cell.len() == text.len() {
                     check(&cell);
@@ -518,7 +520,11 @@ mod tests {
             }
         }
         assert!(hits > 90_000, "{hits} near-midpoint cells");
-        for cell in ["0.0000000000000000", "-0.0000000000000000", "1.17549435e-38"] {
+        for cell in [
+            "0.0000000000000000",
+            "-0.0000000000000000",
+            "1.17549435e-38",
+        ] {
             check(cell);
         }
     }
