@@ -173,6 +173,7 @@ impl PostureConfig {
             Ok((&stream.acc_mps2, gyr, seg_to_sensor))
         };
         let (trunk, pelvis) = (source(Placement::Trunk), source(Placement::Pelvis));
+        let body_frame = recording.frame == Frame::Body;
         // the segment's angles over samples `range`, straight from the filter: no
         // quaternion per sample is kept
         let angles_over = |src: &Result<(&Axes3, &Axes3, Matrix3<f64>), String>,
@@ -191,14 +192,23 @@ impl PostureConfig {
                     std::borrow::Cow::Owned(gyr.slice(range)),
                 )
             };
-            let mut a = SegmentAngles::zeros(acc.len());
+            // in sensor axes pitch and roll are about estimated axes and never read (see
+            // below): yaw alone spares an arcsine and an arctangent per sample
+            let mut a = if body_frame {
+                SegmentAngles::zeros(acc.len())
+            } else {
+                SegmentAngles::yaw_only(acc.len())
+            };
             filter.run_each(&acc, &gyr, |i, q| {
-                a.set_from(i, &q, seg_to_sensor);
+                if body_frame {
+                    a.set_from(i, &q, seg_to_sensor);
+                } else {
+                    a.set_yaw_from(i, &q, seg_to_sensor);
+                }
             });
             a.unwrap_yaw();
             Some(a)
         };
-        let body_frame = recording.frame == Frame::Body;
         let no_strides = "no running strides";
         let mut out = Posture::default();
         // per step: the running stride it starts, and its stance
@@ -447,6 +457,21 @@ impl SegmentAngles {
             pitch_rad: vec![0.0; n],
             roll_rad: vec![0.0; n],
         }
+    }
+
+    /// `n` samples of zero yaw, without pitch and roll (empty).
+    fn yaw_only(n: usize) -> Self {
+        SegmentAngles {
+            yaw_rad: vec![0.0; n],
+            pitch_rad: Vec::new(),
+            roll_rad: Vec::new(),
+        }
+    }
+
+    /// Sets sample `i`'s yaw as [`set_from`](Self::set_from) does, and nothing else.
+    fn set_yaw_from(&mut self, i: usize, q: &UnitQuaternion<f64>, seg_to_sensor: &Matrix3<f64>) {
+        let first = q.to_rotation_matrix().into_inner() * seg_to_sensor.column(0);
+        self.yaw_rad[i] = first.y.atan2(first.x) as f32;
     }
 
     /// Sets sample `i` to the angles of rotation `r`, yaw within ±π.
