@@ -284,24 +284,62 @@ fn next_cell(data: &[u8], end: usize, last: bool) -> Option<usize> {
 /// The number in the cell that starts at `start`, and where the cell ends.
 #[inline]
 fn number(data: &[u8], start: usize) -> Option<(f64, usize)> {
-    let cell = &data[start..];
-    let negative = cell.first() == Some(&b'-');
-    let sign = usize::from(negative);
-    let mut mantissa = 0u64;
-    let whole = read_digits(&cell[sign..], &mut mantissa);
-    let mut i = sign + whole;
-    let mut decimals = 0;
-    if cell.get(i) == Some(&b'.') {
-        decimals = read_digits(&cell[i + 1..], &mut mantissa);
-        i += 1 + decimals;
-    }
-    let digits = whole + decimals;
-    if ends_cell(cell.get(i)) && (1..=15).contains(&digits) {
-        // at most 15 digits: decimals < 23, and the mantissa below 2⁵³
-        let v = mantissa as f64 / POW10[decimals];
-        return Some((if negative { -v } else { v }, start + i));
+    if let Some(d) = Decimal::of(&data[start..])
+        && d.digits <= 15
+    {
+        // at most 15 digits: the mantissa below 2⁵³, so the quotient is correctly rounded
+        return Some((d.quotient(), start + d.len));
     }
     standard(data, start)
+}
+
+/// A cell in the plain decimal form: an optional minus, digits, an optional point and
+/// more digits, 1 to 19 digits in all (so that they fit in a `u64`), then the cell's end.
+struct Decimal {
+    negative: bool,
+    /// The digits as an integer.
+    mantissa: u64,
+    /// How many digits, before and after the point.
+    digits: usize,
+    /// How many after the point.
+    decimals: usize,
+    /// The cell's length in bytes.
+    len: usize,
+}
+
+impl Decimal {
+    /// The cell at the start of `cell` (the data from the cell on), when it is in the
+    /// plain decimal form.
+    #[inline]
+    fn of(cell: &[u8]) -> Option<Decimal> {
+        let negative = cell.first() == Some(&b'-');
+        let sign = usize::from(negative);
+        let mut mantissa = 0u64;
+        let whole = read_digits(&cell[sign..], &mut mantissa);
+        let mut len = sign + whole;
+        let mut decimals = 0;
+        if cell.get(len) == Some(&b'.') {
+            decimals = read_digits(&cell[len + 1..], &mut mantissa);
+            len += 1 + decimals;
+        }
+        let digits = whole + decimals;
+        (ends_cell(cell.get(len)) && (1..=19).contains(&digits)).then_some(Decimal {
+            negative,
+            mantissa,
+            digits,
+            decimals,
+            len,
+        })
+    }
+
+    /// The digits as a double over the exact double of `10^decimals` (`decimals` < 20),
+    /// signed: the correctly rounded value for at most 15 digits (Clinger's fast path),
+    /// within two roundings of it for more.
+    #[inline]
+    fn quotient(&self) -> f64 {
+        let v = self.mantissa as f64 / POW10[self.decimals];
+        if self.negative { -v } else { v }
+    }
 }
 
 /// The number in the cell that starts at `start` as `f32`: the `f32` nearest to its
@@ -319,28 +357,13 @@ fn number(data: &[u8], start: usize) -> Option<(f64, usize)> {
 /// outside `f32`'s normal range, the cell goes to [`number`].
 #[inline]
 fn number_f32(data: &[u8], start: usize) -> Option<(f32, usize)> {
-    let cell = &data[start..];
-    let negative = cell.first() == Some(&b'-');
-    let sign = usize::from(negative);
-    let mut mantissa = 0u64;
-    let whole = read_digits(&cell[sign..], &mut mantissa);
-    let mut i = sign + whole;
-    let mut decimals = 0;
-    if cell.get(i) == Some(&b'.') {
-        decimals = read_digits(&cell[i + 1..], &mut mantissa);
-        i += 1 + decimals;
-    }
-    let digits = whole + decimals;
-    if ends_cell(cell.get(i)) && (1..=19).contains(&digits) {
-        // at most 19 digits: decimals < 23, and the mantissa below 2⁶⁴
-        let v = mantissa as f64 / POW10[decimals];
-        let v = if negative { -v } else { v };
-        if digits <= 15 {
-            // exact digits and power: `v` is the correctly rounded double
-            return Some((v as f32, start + i));
+    if let Some(d) = Decimal::of(&data[start..]) {
+        let v = d.quotient();
+        if d.digits <= 15 {
+            return Some((v as f32, start + d.len));
         }
         if let Some(f) = f32_clear_of_boundaries(v) {
-            return Some((f, start + i));
+            return Some((f, start + d.len));
         }
     }
     number(data, start).map(|(v, end)| (v as f32, end))
