@@ -342,10 +342,16 @@ pub fn angles(r: &Matrix3<f64>) -> (f64, f64, f64) {
 /// the entries `(2, 1)` and `(2, 2)`.
 #[inline]
 pub fn angles_from(first: &Vector3<f64>, r21: f64, r22: f64) -> (f64, f64, f64) {
-    let yaw = first.y.atan2(first.x);
+    let yaw = yaw_from(first);
     let pitch = first.z.clamp(-1.0, 1.0).asin();
     let roll = r21.atan2(r22);
     (yaw, pitch, roll)
+}
+
+/// The yaw of [`angles`], from the rotation's first column alone.
+#[inline]
+pub fn yaw_from(first: &Vector3<f64>) -> f64 {
+    first.y.atan2(first.x)
 }
 
 /// `Rz(yaw)·Ry(−pitch)·Rx(roll)`, radians, pitch positive nose up.

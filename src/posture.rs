@@ -41,7 +41,7 @@ use crate::alignment::Aligned;
 use crate::bouts::{Activity, Bout};
 use crate::dsp::{PIECE_MARGIN_S, pieces};
 use crate::metrics::Step;
-use crate::orientation::{OrientationConfig, angles, angles_from};
+use crate::orientation::{OrientationConfig, angles, angles_from, yaw_from};
 use crate::recording::{Axes3, Frame, Placement, Recording};
 use nalgebra::{Matrix3, UnitQuaternion};
 use rayon::prelude::*;
@@ -230,6 +230,7 @@ impl PostureConfig {
         let settle = (self.orientation.warmup_s * rate).ceil() as usize;
         let mut parts = pieces(0..n, piece, margin, settle.max(margin));
         if trunk.is_err() && pelvis.is_err() {
+            // neither segment: no piece has anything to measure
             parts.clear();
         }
         let count = parts.len();
@@ -471,7 +472,7 @@ impl SegmentAngles {
     /// Sets sample `i`'s yaw as [`set_from`](Self::set_from) does, and nothing else.
     fn set_yaw_from(&mut self, i: usize, q: &UnitQuaternion<f64>, seg_to_sensor: &Matrix3<f64>) {
         let first = q.to_rotation_matrix().into_inner() * seg_to_sensor.column(0);
-        self.yaw_rad[i] = first.y.atan2(first.x) as f32;
+        self.yaw_rad[i] = yaw_from(&first) as f32;
     }
 
     /// Sets sample `i` to the angles of rotation `r`, yaw within ±π.

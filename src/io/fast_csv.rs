@@ -354,7 +354,8 @@ impl Decimal {
 /// `f32` unless an `f32` rounding boundary (the midpoint of two neighbouring `f32`) lies
 /// between them, which needs the 29 bits of the quotient below `f32`'s precision to be
 /// within a few units of one half; within 64 of it (one cell in some 4 million), and
-/// outside `f32`'s normal range, the cell goes to [`number`].
+/// outside `f32`'s normal range, the cell goes to the correctly rounded parser, as does a
+/// cell not in the plain decimal form (as [`number`] would send them).
 #[inline]
 fn number_f32(data: &[u8], start: usize) -> Option<(f32, usize)> {
     if let Some(d) = Decimal::of(&data[start..]) {
@@ -366,7 +367,7 @@ fn number_f32(data: &[u8], start: usize) -> Option<(f32, usize)> {
             return Some((f, start + d.len));
         }
     }
-    number(data, start).map(|(v, end)| (v as f32, end))
+    standard(data, start).map(|(v, end)| (v as f32, end))
 }
 
 /// `v as f32` when every double within a few units in the last place of `v` rounds to the
