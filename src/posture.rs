@@ -174,40 +174,52 @@ impl PostureConfig {
         };
         let (trunk, pelvis) = (source(Placement::Trunk), source(Placement::Pelvis));
         let body_frame = recording.frame == Frame::Body;
-        // the segment's angles over samples `range`, straight from the filter: no
-        // quaternion per sample is kept
-        let angles_over = |src: &Result<(&Axes3, &Axes3, Matrix3<f64>), String>,
-                           range: std::ops::Range<usize>|
-         -> Option<SegmentAngles> {
-            let (acc, gyr, seg_to_sensor) = src.as_ref().ok()?;
-            let whole = range.len() == acc.len();
-            let (acc, gyr) = if whole {
-                (
-                    std::borrow::Cow::Borrowed(*acc),
-                    std::borrow::Cow::Borrowed(*gyr),
-                )
+        type Src<'a> = (&'a Axes3, &'a Axes3, Matrix3<f64>);
+        // in sensor axes pitch and roll are about estimated axes and never read (see
+        // below): yaw alone spares an arcsine and an arctangent per sample
+        let empty = |n: usize| {
+            if body_frame {
+                SegmentAngles::zeros(n)
             } else {
-                (
-                    std::borrow::Cow::Owned(acc.slice(range.clone())),
-                    std::borrow::Cow::Owned(gyr.slice(range)),
-                )
-            };
-            // in sensor axes pitch and roll are about estimated axes and never read (see
-            // below): yaw alone spares an arcsine and an arctangent per sample
-            let mut a = if body_frame {
-                SegmentAngles::zeros(acc.len())
+                SegmentAngles::yaw_only(n)
+            }
+        };
+        let set = |a: &mut SegmentAngles, i: usize, q: &UnitQuaternion<f64>, src: &Src<'_>| {
+            if body_frame {
+                a.set_from(i, q, &src.2);
             } else {
-                SegmentAngles::yaw_only(acc.len())
-            };
-            filter.run_each(&acc, &gyr, |i, q| {
-                if body_frame {
-                    a.set_from(i, &q, seg_to_sensor);
-                } else {
-                    a.set_yaw_from(i, &q, seg_to_sensor);
+                a.set_yaw_from(i, q, &src.2);
+            }
+        };
+        // the trunk's and the pelvis' angles over samples `range`, straight from the
+        // filter (no quaternion per sample is kept); both at once in the lanes of one
+        // filter when there are both
+        let angles_over = |range: std::ops::Range<usize>| -> [Option<SegmentAngles>; 2] {
+            let mut out = [None, None];
+            match (&trunk, &pelvis) {
+                (Ok(t), Ok(p)) => {
+                    let mut a = [empty(range.len()), empty(range.len())];
+                    filter.run_each_pair((t.0, t.1), (p.0, p.1), range, |i, [qt, qp]| {
+                        set(&mut a[0], i, &qt, t);
+                        set(&mut a[1], i, &qp, p);
+                    });
+                    out = a.map(Some);
                 }
-            });
-            a.unwrap_yaw();
-            Some(a)
+                (t, p) => {
+                    for (o, src) in out.iter_mut().zip([t, p]) {
+                        let Ok(src) = src else { continue };
+                        let mut a = empty(range.len());
+                        filter.run_each_in(src.0, src.1, range.clone(), |i, q| {
+                            set(&mut a, i, &q, src)
+                        });
+                        *o = Some(a);
+                    }
+                }
+            }
+            for a in out.iter_mut().flatten() {
+                a.unwrap_yaw();
+            }
+            out
         };
         let no_strides = "no running strides";
         let mut out = Posture::default();
@@ -238,10 +250,7 @@ impl PostureConfig {
         // over its own running samples (forward lean)
         let measure = |own: std::ops::Range<usize>, seen: std::ops::Range<usize>| {
             let (c0, c1, lo, hi) = (own.start, own.end, seen.start, seen.end);
-            let (ta, pa) = rayon::join(
-                || angles_over(&trunk, lo..hi),
-                || angles_over(&pelvis, lo..hi),
-            );
+            let [ta, pa] = angles_over(lo..hi);
             let t0 = recording.time_s(lo);
             let (tc0, tc1) = (recording.time_s(c0), recording.time_s(c1));
             let mine = |s: &Step| count == 1 || (tc0..tc1).contains(&s.initial_contact_s);
@@ -471,7 +480,9 @@ impl SegmentAngles {
 
     /// Sets sample `i`'s yaw as [`set_from`](Self::set_from) does, and nothing else.
     fn set_yaw_from(&mut self, i: usize, q: &UnitQuaternion<f64>, seg_to_sensor: &Matrix3<f64>) {
-        let first = q.to_rotation_matrix().into_inner() * seg_to_sensor.column(0);
+        // the first column of R(q)·seg_to_sensor: R(q) applied to the segment's forward
+        // axis, without the rest of the matrix
+        let first = q.transform_vector(&seg_to_sensor.column(0).into_owned());
         self.yaw_rad[i] = yaw_from(&first) as f32;
     }
 
@@ -497,10 +508,14 @@ impl SegmentAngles {
 
     /// Makes yaw continuous: each sample within π of the one before.
     fn unwrap_yaw(&mut self) {
-        let tau = std::f64::consts::TAU;
+        let (pi, tau) = (std::f64::consts::PI, std::f64::consts::TAU);
         for i in 1..self.yaw_rad.len() {
             let (last, yaw) = (f64::from(self.yaw_rad[i - 1]), f64::from(self.yaw_rad[i]));
-            self.yaw_rad[i] = (yaw + tau * ((last - yaw) / tau).round()) as f32;
+            // within 0.9π of the one before (one sample's turn, nearly always) the number
+            // of turns to add rounds to 0: the division and the rounding are spared
+            if (last - yaw).abs() > 0.9 * pi {
+                self.yaw_rad[i] = (yaw + tau * ((last - yaw) / tau).round()) as f32;
+            }
         }
     }
 }
