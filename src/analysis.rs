@@ -51,6 +51,11 @@ pub struct AnalysisConfig {
     pub reach: ReachConfig,
 }
 
+/// Posture's pieces whose attitude filters run beside the stages that find the steps
+/// (the two pieces of a run of up to 30 minutes; see [`crate::posture::PostureConfig::piece_s`]):
+/// their angles are held until the steps are known.
+const EARLY_POSTURE_PIECES: usize = 2;
+
 /// How long one stage took.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StageTiming {
@@ -58,8 +63,9 @@ pub struct StageTiming {
     pub stage: &'static str,
     /// Wall time, s.
     pub seconds: f64,
-    /// True for the stages that run side by side (posture, trajectory and loading): each
-    /// one's time is its own, and their times overlap.
+    /// True for the stages that run side by side with others (posture, beside bouts,
+    /// events and metrics and then beside trajectory and loading; trajectory; loading):
+    /// each one's time is its own, and overlaps the others'.
     pub side_by_side: bool,
 }
 
@@ -195,26 +201,58 @@ impl AnalysisConfig {
             .map(|s| align(s, recording.frame))
             .collect();
         clock.lap("alignment");
-        let bouts = self.bouts.process(recording, &aligned);
-        clock.lap("bouts");
-        let contacts = self.events.process(recording, &aligned, &bouts)?;
-        clock.lap("events");
-        let mut metrics = self.metrics.process(recording, &aligned, &bouts, &contacts);
-        clock.lap("metrics");
+        // Posture's attitude filters, nearly all of its work, need the samples and their
+        // axes but no steps: those of its first pieces (all of a run of up to 30 minutes;
+        // a longer run's later pieces wait, so that its angles are held a few pieces at a
+        // time) run beside the stages that find the steps, on the core they leave idle
+        let plan = self.posture.plan(recording, &aligned);
+        let pieces = plan.pieces();
+        let early = pieces.min(EARLY_POSTURE_PIECES);
+        let ((angles, angles_s), found) = rayon::join(
+            || timed(|| plan.angles(0..early)),
+            || -> Result<_> {
+                let bouts = self.bouts.process(recording, &aligned);
+                clock.lap("bouts");
+                let contacts = self.events.process(recording, &aligned, &bouts)?;
+                clock.lap("events");
+                let metrics = self.metrics.process(recording, &aligned, &bouts, &contacts);
+                clock.lap("metrics");
+                Ok((bouts, contacts, metrics))
+            },
+        );
+        let (bouts, contacts, mut metrics) = found?;
         // three stages that read the steps and the samples and write nothing, side by
-        // side: posture's attitude filters, the feet's trajectories and the pelvis'
-        // loading keep both cores busy where one of them alone would not
+        // side: the rest of posture, the feet's trajectories and the pelvis' loading. A
+        // later posture piece is longer than either of the other two: each core starts
+        // on posture's work and then takes one of them, so that the cores end together
         let steps = &metrics.steps;
-        let ((posture, posture_s), ((trajectory, trajectory_s), (loading, loading_s))) =
-            rayon::join(
-                || timed(|| self.posture.process(recording, &aligned, &bouts, steps)),
-                || {
-                    rayon::join(
-                        || timed(|| self.trajectory.process(recording, &contacts)),
-                        || timed(|| self.loading.process(recording, &aligned, steps)),
-                    )
-                },
-            );
+        let next = (early + 1).min(pieces);
+        let (
+            ((first, first_s), (trajectory, trajectory_s)),
+            ((rest, rest_s), (loading, loading_s)),
+        ) = rayon::join(
+            || {
+                rayon::join(
+                    || {
+                        timed(|| {
+                            let mut m = plan.measure_angles(angles, &bouts, steps);
+                            m.extend(plan.measure(early..next, &bouts, steps));
+                            m
+                        })
+                    },
+                    || timed(|| self.trajectory.process(recording, &contacts)),
+                )
+            },
+            || {
+                rayon::join(
+                    || timed(|| plan.measure(next..pieces, &bouts, steps)),
+                    || timed(|| self.loading.process(recording, &aligned, steps)),
+                )
+            },
+        );
+        let posture = plan.finish(first.into_iter().chain(rest), steps);
+        // the first pieces' filters, then the rest on both cores
+        let posture_s = angles_s + first_s.max(rest_s);
         clock.side_by_side(&[
             ("posture", posture_s),
             ("trajectory", trajectory_s),

@@ -41,10 +41,11 @@ use crate::alignment::Aligned;
 use crate::bouts::{Activity, Bout};
 use crate::dsp::{PIECE_MARGIN_S, pieces};
 use crate::metrics::Step;
-use crate::orientation::{OrientationConfig, angles, angles_from, yaw_from};
+use crate::orientation::{OrientationConfig, OrientationFilter, angles, angles_from, yaw_from};
 use crate::recording::{Axes3, Frame, Placement, Recording};
 use nalgebra::{Matrix3, UnitQuaternion};
 use rayon::prelude::*;
+use std::ops::Range;
 
 /// Settings of the posture stage.
 #[derive(Debug, Clone, PartialEq)]
@@ -133,6 +134,42 @@ pub struct SegmentAngles {
     pub roll_rad: Vec<f32>,
 }
 
+/// A segment's accelerometer, gyroscope and segment → sensor axes.
+type Src<'a> = (&'a Axes3, &'a Axes3, Matrix3<f64>);
+
+/// The posture stage made ready for one recording. Its pieces (see
+/// [`PostureConfig::piece_s`]) can be worked on any core, in any grouping: their angles
+/// need no steps ([`angles`](Self::angles)) and are measured over the steps when they are
+/// known ([`measure_angles`](Self::measure_angles)), or both at once
+/// ([`measure`](Self::measure)); [`finish`](Self::finish) puts the pieces together. The
+/// analysis runs the first pieces' attitude filters beside the stages that find the
+/// steps; [`PostureConfig::process`] does it all in one.
+pub struct PosturePlan<'a> {
+    recording: &'a Recording,
+    /// The trunk's and the pelvis' samples, or why there are none.
+    trunk: Result<Src<'a>, String>,
+    pelvis: Result<Src<'a>, String>,
+    filter: OrientationFilter,
+    body_frame: bool,
+    /// Each piece's own samples, and the samples its filter runs over.
+    parts: Vec<(Range<usize>, Range<usize>)>,
+}
+
+/// The trunk's and the pelvis' angles over one piece (`None` for a segment without a
+/// sensor).
+pub struct PieceAngles {
+    piece: usize,
+    angles: [Option<SegmentAngles>; 2],
+}
+
+/// What one piece measured: its steps' angles (step index, angles), and the trunk's
+/// pitch summed over its own running samples, with their number (forward lean).
+pub struct PieceMeasure {
+    steps: Vec<(usize, StepPosture)>,
+    pitch_sum: f64,
+    pitch_n: usize,
+}
+
 impl PostureConfig {
     /// Measures the trunk and pelvis angles of `recording` over the running `steps`.
     pub fn process(
@@ -142,19 +179,17 @@ impl PostureConfig {
         bouts: &[Bout],
         steps: &[Step],
     ) -> Posture {
-        let stances = steps
-            .iter()
-            .filter(|s| s.activity == Activity::Running && s.toe_off_s.is_some())
-            .count();
-        let run_spans: Vec<(f64, f64)> = bouts
-            .iter()
-            .filter(|b| b.activity == Activity::Running)
-            .map(|b| (b.start_s, b.end_s))
-            .collect();
+        let plan = self.plan(recording, aligned);
+        let measured = plan.measure(0..plan.pieces(), bouts, steps);
+        plan.finish(measured, steps)
+    }
+
+    /// The stage made ready for `recording` (in the axes `aligned` found): what
+    /// [`process`](Self::process) does before it works on the pieces.
+    pub fn plan<'a>(&self, recording: &'a Recording, aligned: &[Aligned]) -> PosturePlan<'a> {
         let (rate, n) = (recording.rate_hz, recording.len());
-        let filter = self.orientation.plan(rate);
         // a segment's stream, gyroscope and segment → sensor axes, or why there are none
-        let source = |p: Placement| -> Result<(&Axes3, &Axes3, Matrix3<f64>), String> {
+        let source = |p: Placement| -> Result<Src<'a>, String> {
             let i = recording
                 .streams
                 .iter()
@@ -173,67 +208,6 @@ impl PostureConfig {
             Ok((&stream.acc_mps2, gyr, seg_to_sensor))
         };
         let (trunk, pelvis) = (source(Placement::Trunk), source(Placement::Pelvis));
-        let body_frame = recording.frame == Frame::Body;
-        type Src<'a> = (&'a Axes3, &'a Axes3, Matrix3<f64>);
-        // in sensor axes pitch and roll are about estimated axes and never read (see
-        // below): yaw alone spares an arcsine and an arctangent per sample
-        let empty = |n: usize| {
-            if body_frame {
-                SegmentAngles::zeros(n)
-            } else {
-                SegmentAngles::yaw_only(n)
-            }
-        };
-        let set = |a: &mut SegmentAngles, i: usize, q: &UnitQuaternion<f64>, src: &Src<'_>| {
-            if body_frame {
-                a.set_from(i, q, &src.2);
-            } else {
-                a.set_yaw_from(i, q, &src.2);
-            }
-        };
-        // the trunk's and the pelvis' angles over samples `range`, straight from the
-        // filter (no quaternion per sample is kept); both at once in the lanes of one
-        // filter when there are both
-        let angles_over = |range: std::ops::Range<usize>| -> [Option<SegmentAngles>; 2] {
-            let mut out = [None, None];
-            match (&trunk, &pelvis) {
-                (Ok(t), Ok(p)) => {
-                    let mut a = [empty(range.len()), empty(range.len())];
-                    filter.run_each_pair((t.0, t.1), (p.0, p.1), range, |i, [qt, qp]| {
-                        set(&mut a[0], i, &qt, t);
-                        set(&mut a[1], i, &qp, p);
-                    });
-                    out = a.map(Some);
-                }
-                (t, p) => {
-                    for (o, src) in out.iter_mut().zip([t, p]) {
-                        let Ok(src) = src else { continue };
-                        let mut a = empty(range.len());
-                        filter.run_each_in(src.0, src.1, range.clone(), |i, q| {
-                            set(&mut a, i, &q, src)
-                        });
-                        *o = Some(a);
-                    }
-                }
-            }
-            for a in out.iter_mut().flatten() {
-                a.unwrap_yaw();
-            }
-            out
-        };
-        let no_strides = "no running strides";
-        let mut out = Posture::default();
-        // per step: the running stride it starts, and its stance
-        let stride_of = |s: &Step| {
-            (s.activity == Activity::Running)
-                .then_some(())
-                .and_then(|_| Some((s.initial_contact_s, s.initial_contact_s + s.stride_s?)))
-        };
-        let stance_of = |s: &Step| {
-            (s.activity == Activity::Running)
-                .then_some(())
-                .and_then(|_| Some((s.initial_contact_s, s.toe_off_s?)))
-        };
         // pieces of at most `piece` samples (one, for a recording no longer), each
         // filtered from `margin` before it to `settle` after it; a step belongs to the
         // piece its initial contact falls in
@@ -245,87 +219,251 @@ impl PostureConfig {
             // neither segment: no piece has anything to measure
             parts.clear();
         }
-        let count = parts.len();
-        // one piece: its steps' angles (step index, angles) and the trunk's pitch summed
-        // over its own running samples (forward lean)
-        let measure = |own: std::ops::Range<usize>, seen: std::ops::Range<usize>| {
-            let (c0, c1, lo, hi) = (own.start, own.end, seen.start, seen.end);
-            let [ta, pa] = angles_over(lo..hi);
-            let t0 = recording.time_s(lo);
-            let (tc0, tc1) = (recording.time_s(c0), recording.time_s(c1));
-            let mine = |s: &Step| count == 1 || (tc0..tc1).contains(&s.initial_contact_s);
-            let mut measured: Vec<(usize, StepPosture)> = steps
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| mine(s))
-                .map(|(k, _)| (k, StepPosture::default()))
-                .collect();
-            let (mut pitch_sum, mut pitch_n) = (0.0, 0_usize);
-            if let Some(a) = &ta {
-                for (o, s) in measured.iter_mut().map(|(k, o)| (o, &steps[*k])) {
-                    let Some((p, q)) = stride_of(s) else { continue };
-                    o.trunk_rotation_deg =
-                        stride_peak_to_peak(&a.yaw_rad, rate, t0, p, q).map(f64::to_degrees);
-                    if body_frame {
-                        o.forward_lean_deg =
-                            mean_over(&a.pitch_rad, rate, t0, &[(p, q)]).map(|x| -x.to_degrees());
-                        o.forward_lean_range_deg =
-                            mean_range(&a.pitch_rad, rate, t0, &[(p, q)]).map(f64::to_degrees);
-                        o.lateral_sway_deg =
-                            mean_range(&a.roll_rad, rate, t0, &[(p, q)]).map(f64::to_degrees);
-                    }
-                }
-                // the running samples of this piece's own part
-                for &(a_s, b_s) in &run_spans {
-                    for i in inside(a.pitch_rad.len(), rate, t0, a_s, b_s)
-                        .filter(|i| (c0..c1).contains(&(lo + i)))
-                    {
-                        pitch_sum += f64::from(a.pitch_rad[i]);
-                        pitch_n += 1;
-                    }
-                }
-            }
-            if let Some(a) = &pa {
-                for (o, s) in measured.iter_mut().map(|(k, o)| (o, &steps[*k])) {
-                    if let Some((p, q)) = stride_of(s) {
-                        o.pelvis_rotation_deg =
-                            stride_peak_to_peak(&a.yaw_rad, rate, t0, p, q).map(f64::to_degrees);
-                    }
-                    if let Some(span) = stance_of(s).filter(|_| body_frame) {
-                        o.pelvic_drop_deg =
-                            mean_range(&a.roll_rad, rate, t0, &[span]).map(f64::to_degrees);
-                    }
-                }
-            }
-            if let (Some(a), Some(b)) = (&ta, &pa) {
-                let relative: Vec<f32> = a
-                    .yaw_rad
-                    .iter()
-                    .zip(&b.yaw_rad)
-                    .map(|(x, y)| x - y)
-                    .collect();
-                for (o, s) in measured.iter_mut().map(|(k, o)| (o, &steps[*k])) {
-                    let Some((p, q)) = stride_of(s) else { continue };
-                    o.trunk_pelvis_rotation_deg =
-                        stride_peak_to_peak(&relative, rate, t0, p, q).map(f64::to_degrees);
-                    o.trunk_pelvis_coupling =
-                        stride_coupling(&a.yaw_rad, &b.yaw_rad, rate, t0, p, q);
-                }
-            }
-            (measured, pitch_sum, pitch_n)
-        };
-        let measured: Vec<_> = parts
+        PosturePlan {
+            recording,
+            trunk,
+            pelvis,
+            filter: self.orientation.plan(rate),
+            body_frame: recording.frame == Frame::Body,
+            parts,
+        }
+    }
+}
+
+/// The running bouts, s.
+fn run_spans(bouts: &[Bout]) -> Vec<(f64, f64)> {
+    bouts
+        .iter()
+        .filter(|b| b.activity == Activity::Running)
+        .map(|b| (b.start_s, b.end_s))
+        .collect()
+}
+
+/// The running stride that step `s` starts, s.
+fn stride_of(s: &Step) -> Option<(f64, f64)> {
+    (s.activity == Activity::Running)
+        .then_some(())
+        .and_then(|_| Some((s.initial_contact_s, s.initial_contact_s + s.stride_s?)))
+}
+
+/// The running stance of step `s`, s.
+fn stance_of(s: &Step) -> Option<(f64, f64)> {
+    (s.activity == Activity::Running)
+        .then_some(())
+        .and_then(|_| Some((s.initial_contact_s, s.toe_off_s?)))
+}
+
+impl PosturePlan<'_> {
+    /// The number of pieces.
+    pub fn pieces(&self) -> usize {
+        self.parts.len()
+    }
+
+    /// The angles of pieces `which`, side by side on the cores: the attitude filters,
+    /// nearly all of the stage's work, which need no steps.
+    pub fn angles(&self, which: Range<usize>) -> Vec<PieceAngles> {
+        which
             .into_par_iter()
-            .map(|(own, seen)| measure(own, seen))
+            .map(|piece| self.piece_angles(piece))
+            .collect()
+    }
+
+    /// Measures the strides and stances of `steps` (in running `bouts`) in pieces whose
+    /// angles are known.
+    pub fn measure_angles(
+        &self,
+        angles: Vec<PieceAngles>,
+        bouts: &[Bout],
+        steps: &[Step],
+    ) -> Vec<PieceMeasure> {
+        let run_spans = run_spans(bouts);
+        angles
+            .into_par_iter()
+            .map(|a| self.measure_piece(&a, &run_spans, steps))
+            .collect()
+    }
+
+    /// The angles of pieces `which`, each measured over `steps` (in running `bouts`) and
+    /// dropped, side by side on the cores: a long run's angles are held a piece at a time.
+    pub fn measure(
+        &self,
+        which: Range<usize>,
+        bouts: &[Bout],
+        steps: &[Step],
+    ) -> Vec<PieceMeasure> {
+        let run_spans = run_spans(bouts);
+        which
+            .into_par_iter()
+            .map(|piece| self.measure_piece(&self.piece_angles(piece), &run_spans, steps))
+            .collect()
+    }
+
+    /// The angles of piece `piece`, over the samples its filter runs over.
+    fn piece_angles(&self, piece: usize) -> PieceAngles {
+        let seen = self.parts[piece].1.clone();
+        PieceAngles {
+            piece,
+            angles: self.angles_over(seen),
+        }
+    }
+
+    /// A segment's angles, none yet, for `n` samples: in sensor axes pitch and roll are
+    /// about estimated axes and never read (see [`finish`](Self::finish)), and yaw alone
+    /// spares an arcsine and an arctangent per sample.
+    fn empty(&self, n: usize) -> SegmentAngles {
+        if self.body_frame {
+            SegmentAngles::zeros(n)
+        } else {
+            SegmentAngles::yaw_only(n)
+        }
+    }
+
+    /// Sets sample `i` of a segment's angles from its sensor's attitude `q`.
+    fn set(&self, a: &mut SegmentAngles, i: usize, q: &UnitQuaternion<f64>, src: &Src<'_>) {
+        if self.body_frame {
+            a.set_from(i, q, &src.2);
+        } else {
+            a.set_yaw_from(i, q, &src.2);
+        }
+    }
+
+    /// The trunk's and the pelvis' angles over samples `range`, straight from the filter
+    /// (no quaternion per sample is kept); both at once in the lanes of one filter when
+    /// there are both.
+    fn angles_over(&self, range: Range<usize>) -> [Option<SegmentAngles>; 2] {
+        let mut out = [None, None];
+        match (&self.trunk, &self.pelvis) {
+            (Ok(t), Ok(p)) => {
+                let mut a = [self.empty(range.len()), self.empty(range.len())];
+                self.filter
+                    .run_each_pair((t.0, t.1), (p.0, p.1), range, |i, [qt, qp]| {
+                        self.set(&mut a[0], i, &qt, t);
+                        self.set(&mut a[1], i, &qp, p);
+                    });
+                out = a.map(Some);
+            }
+            (t, p) => {
+                for (o, src) in out.iter_mut().zip([t, p]) {
+                    let Ok(src) = src else { continue };
+                    let mut a = self.empty(range.len());
+                    self.filter
+                        .run_each_in(src.0, src.1, range.clone(), |i, q| {
+                            self.set(&mut a, i, &q, src)
+                        });
+                    *o = Some(a);
+                }
+            }
+        }
+        for a in out.iter_mut().flatten() {
+            a.unwrap_yaw();
+        }
+        out
+    }
+
+    /// Measures the steps of a piece (those whose initial contact is in its own samples)
+    /// on its angles; `run_spans` are the running bouts, s.
+    fn measure_piece(
+        &self,
+        angles: &PieceAngles,
+        run_spans: &[(f64, f64)],
+        steps: &[Step],
+    ) -> PieceMeasure {
+        let (recording, body_frame) = (self.recording, self.body_frame);
+        let rate = recording.rate_hz;
+        let (own, seen) = &self.parts[angles.piece];
+        let (c0, c1, lo) = (own.start, own.end, seen.start);
+        let [ta, pa] = &angles.angles;
+        let t0 = recording.time_s(lo);
+        let (tc0, tc1) = (recording.time_s(c0), recording.time_s(c1));
+        let whole = self.parts.len() == 1;
+        let mine = |s: &Step| whole || (tc0..tc1).contains(&s.initial_contact_s);
+        let mut measured: Vec<(usize, StepPosture)> = steps
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| mine(s))
+            .map(|(k, _)| (k, StepPosture::default()))
             .collect();
+        let (mut pitch_sum, mut pitch_n) = (0.0, 0_usize);
+        if let Some(a) = ta {
+            for (o, s) in measured.iter_mut().map(|(k, o)| (o, &steps[*k])) {
+                let Some((p, q)) = stride_of(s) else { continue };
+                o.trunk_rotation_deg =
+                    stride_peak_to_peak(&a.yaw_rad, rate, t0, p, q).map(f64::to_degrees);
+                if body_frame {
+                    o.forward_lean_deg =
+                        mean_over(&a.pitch_rad, rate, t0, &[(p, q)]).map(|x| -x.to_degrees());
+                    o.forward_lean_range_deg =
+                        mean_range(&a.pitch_rad, rate, t0, &[(p, q)]).map(f64::to_degrees);
+                    o.lateral_sway_deg =
+                        mean_range(&a.roll_rad, rate, t0, &[(p, q)]).map(f64::to_degrees);
+                }
+            }
+            // the running samples of this piece's own part
+            for &(a_s, b_s) in run_spans {
+                for i in inside(a.pitch_rad.len(), rate, t0, a_s, b_s)
+                    .filter(|i| (c0..c1).contains(&(lo + i)))
+                {
+                    pitch_sum += f64::from(a.pitch_rad[i]);
+                    pitch_n += 1;
+                }
+            }
+        }
+        if let Some(a) = pa {
+            for (o, s) in measured.iter_mut().map(|(k, o)| (o, &steps[*k])) {
+                if let Some((p, q)) = stride_of(s) {
+                    o.pelvis_rotation_deg =
+                        stride_peak_to_peak(&a.yaw_rad, rate, t0, p, q).map(f64::to_degrees);
+                }
+                if let Some(span) = stance_of(s).filter(|_| body_frame) {
+                    o.pelvic_drop_deg =
+                        mean_range(&a.roll_rad, rate, t0, &[span]).map(f64::to_degrees);
+                }
+            }
+        }
+        if let (Some(a), Some(b)) = (ta, pa) {
+            let relative: Vec<f32> = a
+                .yaw_rad
+                .iter()
+                .zip(&b.yaw_rad)
+                .map(|(x, y)| x - y)
+                .collect();
+            for (o, s) in measured.iter_mut().map(|(k, o)| (o, &steps[*k])) {
+                let Some((p, q)) = stride_of(s) else { continue };
+                o.trunk_pelvis_rotation_deg =
+                    stride_peak_to_peak(&relative, rate, t0, p, q).map(f64::to_degrees);
+                o.trunk_pelvis_coupling = stride_coupling(&a.yaw_rad, &b.yaw_rad, rate, t0, p, q);
+            }
+        }
+        PieceMeasure {
+            steps: measured,
+            pitch_sum,
+            pitch_n,
+        }
+    }
+
+    /// Puts the measures of all pieces (in any order) over `steps` together into the
+    /// stage's result.
+    pub fn finish(
+        self,
+        measured: impl IntoIterator<Item = PieceMeasure>,
+        steps: &[Step],
+    ) -> Posture {
+        let body_frame = self.body_frame;
+        let stances = steps
+            .iter()
+            .filter(|s| s.activity == Activity::Running && s.toe_off_s.is_some())
+            .count();
+        let (trunk, pelvis) = (&self.trunk, &self.pelvis);
+        let no_strides = "no running strides";
+        let mut out = Posture::default();
         let mut per_step = vec![StepPosture::default(); steps.len()];
         let (mut pitch_sum, mut pitch_n) = (0.0, 0_usize);
-        for (piece_steps, sum, n) in measured {
-            for (k, o) in piece_steps {
+        for piece in measured {
+            for (k, o) in piece.steps {
                 per_step[k] = o;
             }
-            pitch_sum += sum;
-            pitch_n += n;
+            pitch_sum += piece.pitch_sum;
+            pitch_n += piece.pitch_n;
         }
         let mut record = |key: &'static str, v: Result<f64, String>| match v {
             Ok(v) => Some(v),
@@ -341,11 +479,11 @@ impl PostureConfig {
         };
         let trunk_rotation_deg = record(
             "trunk_rotation_deg",
-            over_steps(&trunk, |o| o.trunk_rotation_deg),
+            over_steps(trunk, |o| o.trunk_rotation_deg),
         );
         let pelvis_rotation_deg = record(
             "pelvis_rotation_deg",
-            over_steps(&pelvis, |o| o.pelvis_rotation_deg),
+            over_steps(pelvis, |o| o.pelvis_rotation_deg),
         );
         let drop = pelvis.as_ref().map_err(Clone::clone).and_then(|_| {
             if !body_frame {
