@@ -9,6 +9,7 @@ use crate::recording::{
     AccUnit, Axes3, Frame, GyrUnit, InputUnits, Placement, Recording, STANDARD_GRAVITY_MPS2,
     Segment, Stream, Warning,
 };
+use rayon::prelude::*;
 
 /// Which instrument a column belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -163,11 +164,8 @@ pub fn assemble(mut table: Table, options: &ReadOptions) -> Result<Recording> {
     let units = decide_units(&table, options)?;
     let mut streams = build_streams(&mut table, options.frame, &units, n_out)?;
     streams.sort_by_key(|s| s.placement);
-    for s in &streams {
-        if let Some(w) = saturation_warning(s) {
-            warnings.push(w);
-        }
-    }
+    let saturated: Vec<Option<Warning>> = streams.par_iter().map(saturation_warning).collect();
+    warnings.extend(saturated.into_iter().flatten());
     if units.acc_detected {
         warnings.push(Warning::new(
             "acc_unit_detected",
@@ -230,8 +228,14 @@ fn check_finite(table: &Table) -> Result<()> {
             .err(row, "time", Problem::NotFinite { what: what.into() })
             .into());
     }
-    for c in &table.columns {
-        if let Some(row) = c.values.iter().position(|v| !v.is_finite()) {
+    // each column on a core; the first column with one names it
+    let rows: Vec<Option<usize>> = table
+        .columns
+        .par_iter()
+        .map(|c| c.values.iter().position(|v| !v.is_finite()))
+        .collect();
+    for (c, row) in table.columns.iter().zip(rows) {
+        if let Some(row) = row {
             let what = if c.values[row].is_nan() {
                 "NaN"
             } else {
@@ -452,40 +456,42 @@ fn decide_units(table: &Table, options: &ReadOptions) -> Result<InputUnits> {
 /// average out: there the median magnitude is read, which for a limb lies between about
 /// 0.8 and 3 g in any gait — below 3.5 means g, above 5 means m/s².
 fn detect_acc_unit(table: &Table) -> Result<AccUnit> {
-    let mut trunk_borne = Vec::new();
-    let mut limbs = Vec::new();
-    for p in placements(table) {
-        let axes: Vec<&Column> = table
-            .columns
-            .iter()
-            .filter(|c| c.placement == p && c.sensor == SensorKind::Acc)
-            .collect();
-        // the columns' length, not the time column's: resampling may have changed it
-        let n = axes.first().map_or(0, |c| c.values.len());
-        if matches!(p.segment(), Segment::Pelvis | Segment::Trunk) {
-            let mut mean = [0.0; 3];
-            for c in &axes {
-                mean[c.axis] = c.values.iter().map(|&v| f64::from(v)).sum::<f64>() / n as f64;
-            }
-            trunk_borne.push((mean[0].powi(2) + mean[1].powi(2) + mean[2].powi(2)).sqrt());
-        } else {
-            let mut sorted: Vec<f64> = (0..n)
-                .map(|i| {
-                    axes.iter()
-                        .map(|c| f64::from(c.values[i]).powi(2))
-                        .sum::<f64>()
-                        .sqrt()
-                })
+    // the trunk-borne sensors when there are any, else the limbs; each on a core
+    let (trunk_borne, limbs): (Vec<Placement>, Vec<Placement>) = placements(table)
+        .into_iter()
+        .partition(|p| matches!(p.segment(), Segment::Pelvis | Segment::Trunk));
+    let trunk = !trunk_borne.is_empty();
+    let read = if trunk { trunk_borne } else { limbs };
+    let mut magnitudes: Vec<f64> = read
+        .into_par_iter()
+        .map(|p| {
+            let axes: Vec<&Column> = table
+                .columns
+                .iter()
+                .filter(|c| c.placement == p && c.sensor == SensorKind::Acc)
                 .collect();
-            let mid = sorted.len() / 2;
-            limbs.push(*sorted.select_nth_unstable_by(mid, f64::total_cmp).1);
-        }
-    }
-    let mut magnitudes = if trunk_borne.is_empty() {
-        limbs
-    } else {
-        trunk_borne
-    };
+            // the columns' length, not the time column's: resampling may have changed it
+            let n = axes.first().map_or(0, |c| c.values.len());
+            if trunk {
+                let mut mean = [0.0; 3];
+                for c in &axes {
+                    mean[c.axis] = c.values.iter().map(|&v| f64::from(v)).sum::<f64>() / n as f64;
+                }
+                (mean[0].powi(2) + mean[1].powi(2) + mean[2].powi(2)).sqrt()
+            } else {
+                let mut sorted: Vec<f64> = (0..n)
+                    .map(|i| {
+                        axes.iter()
+                            .map(|c| f64::from(c.values[i]).powi(2))
+                            .sum::<f64>()
+                            .sqrt()
+                    })
+                    .collect();
+                let mid = sorted.len() / 2;
+                *sorted.select_nth_unstable_by(mid, f64::total_cmp).1
+            }
+        })
+        .collect();
     magnitudes.sort_by(f64::total_cmp);
     let m = magnitudes[magnitudes.len() / 2];
     if (0.5..=3.5).contains(&m) {
@@ -511,29 +517,29 @@ fn detect_acc_unit(table: &Table) -> Result<AccUnit> {
 /// segment turns faster than 0.6 rad/s (35 deg/s) at some point of every stride, so the
 /// 99th percentile of the angular speed tells the unit apart.
 fn detect_gyr_unit(table: &Table) -> Result<GyrUnit> {
-    let mut speeds = Vec::new();
-    for p in placements(table) {
-        let axes: Vec<&Column> = table
-            .columns
-            .iter()
-            .filter(|c| c.placement == p && c.sensor == SensorKind::Gyr)
-            .collect();
-        if axes.is_empty() {
-            continue;
-        }
-        let n = axes[0].values.len();
-        let mut s: Vec<f64> = (0..n)
-            .map(|i| {
-                axes.iter()
-                    .map(|c| f64::from(c.values[i]).powi(2))
-                    .sum::<f64>()
-                    .sqrt()
-            })
-            .collect();
-        let k = ((n as f64) * 0.99) as usize;
-        let k = k.min(n - 1);
-        speeds.push(*s.select_nth_unstable_by(k, |a, b| a.total_cmp(b)).1);
-    }
+    // each placement on a core
+    let speeds: Vec<f64> = placements(table)
+        .into_par_iter()
+        .filter_map(|p| {
+            let axes: Vec<&Column> = table
+                .columns
+                .iter()
+                .filter(|c| c.placement == p && c.sensor == SensorKind::Gyr)
+                .collect();
+            let n = axes.first()?.values.len();
+            let mut s: Vec<f64> = (0..n)
+                .map(|i| {
+                    axes.iter()
+                        .map(|c| f64::from(c.values[i]).powi(2))
+                        .sum::<f64>()
+                        .sqrt()
+                })
+                .collect();
+            let k = ((n as f64) * 0.99) as usize;
+            let k = k.min(n - 1);
+            Some(*s.select_nth_unstable_by(k, |a, b| a.total_cmp(b)).1)
+        })
+        .collect();
     let p99 = speeds.iter().copied().fold(0.0, f64::max);
     if p99 > 40.0 && p99 < 5000.0 {
         Ok(GyrUnit::DegPerS)
