@@ -225,11 +225,13 @@ impl AnalysisConfig {
         // side: the rest of posture, the feet's trajectories and the pelvis' loading. A
         // later posture piece is longer than either of the other two: each core starts
         // on posture's work and then takes one of them, so that the cores end together
+        // (the strides of the early pieces, measured first, are the shorter work, and
+        // go before the shorter stage, loading)
         let steps = &metrics.steps;
         let next = (early + 1).min(pieces);
         let (
-            ((first, first_s), (trajectory, trajectory_s)),
-            ((rest, rest_s), (loading, loading_s)),
+            ((first, first_s), (loading, loading_s)),
+            ((rest, rest_s), (trajectory, trajectory_s)),
         ) = rayon::join(
             || {
                 rayon::join(
@@ -240,13 +242,13 @@ impl AnalysisConfig {
                             m
                         })
                     },
-                    || timed(|| self.trajectory.process(recording, &contacts)),
+                    || timed(|| self.loading.process(recording, &aligned, steps)),
                 )
             },
             || {
                 rayon::join(
                     || timed(|| plan.measure(next..pieces, &bouts, steps)),
-                    || timed(|| self.loading.process(recording, &aligned, steps)),
+                    || timed(|| self.trajectory.process(recording, &contacts)),
                 )
             },
         );

@@ -691,10 +691,13 @@ fn detrended<T: Copy + Into<f64>>(
     b_s: f64,
 ) -> Option<impl Iterator<Item = (usize, f64)> + '_> {
     let (xa, xb) = (at(x, rate_hz, start_s, a_s)?, at(x, rate_hz, start_s, b_s)?);
-    let line = move |t: f64| xa + (xb - xa) * (t - a_s) / (b_s - a_s);
+    // the line at sample i (time start_s + i / rate_hz) as c0 + c1·i: no division per
+    // sample
+    let slope = (xb - xa) / (b_s - a_s);
+    let (c0, c1) = (xa + slope * (start_s - a_s), slope / rate_hz);
     Some(
         inside(x.len(), rate_hz, start_s, a_s, b_s)
-            .map(move |i| (i, x[i].into() - line(start_s + i as f64 / rate_hz))),
+            .map(move |i| (i, x[i].into() - (c0 + c1 * i as f64))),
     )
 }
 
