@@ -465,11 +465,7 @@ fn detect_acc_unit(table: &Table) -> Result<AccUnit> {
     let mut magnitudes: Vec<f64> = read
         .into_par_iter()
         .map(|p| {
-            let axes: Vec<&Column> = table
-                .columns
-                .iter()
-                .filter(|c| c.placement == p && c.sensor == SensorKind::Acc)
-                .collect();
+            let axes = sensor_columns(table, p, SensorKind::Acc);
             // the columns' length, not the time column's: resampling may have changed it
             let n = axes.first().map_or(0, |c| c.values.len());
             if trunk {
@@ -479,14 +475,7 @@ fn detect_acc_unit(table: &Table) -> Result<AccUnit> {
                 }
                 (mean[0].powi(2) + mean[1].powi(2) + mean[2].powi(2)).sqrt()
             } else {
-                let mut sorted: Vec<f64> = (0..n)
-                    .map(|i| {
-                        axes.iter()
-                            .map(|c| f64::from(c.values[i]).powi(2))
-                            .sum::<f64>()
-                            .sqrt()
-                    })
-                    .collect();
+                let mut sorted = norms(&axes);
                 let mid = sorted.len() / 2;
                 *sorted.select_nth_unstable_by(mid, f64::total_cmp).1
             }
@@ -521,20 +510,9 @@ fn detect_gyr_unit(table: &Table) -> Result<GyrUnit> {
     let speeds: Vec<f64> = placements(table)
         .into_par_iter()
         .filter_map(|p| {
-            let axes: Vec<&Column> = table
-                .columns
-                .iter()
-                .filter(|c| c.placement == p && c.sensor == SensorKind::Gyr)
-                .collect();
+            let axes = sensor_columns(table, p, SensorKind::Gyr);
             let n = axes.first()?.values.len();
-            let mut s: Vec<f64> = (0..n)
-                .map(|i| {
-                    axes.iter()
-                        .map(|c| f64::from(c.values[i]).powi(2))
-                        .sum::<f64>()
-                        .sqrt()
-                })
-                .collect();
+            let mut s = norms(&axes);
             let k = ((n as f64) * 0.99) as usize;
             let k = k.min(n - 1);
             Some(*s.select_nth_unstable_by(k, |a, b| a.total_cmp(b)).1)
@@ -556,6 +534,28 @@ fn detect_gyr_unit(table: &Table) -> Result<GyrUnit> {
         )
         .into())
     }
+}
+
+/// The columns of placement `p`'s sensor `kind`.
+fn sensor_columns(table: &Table, p: Placement, kind: SensorKind) -> Vec<&Column> {
+    table
+        .columns
+        .iter()
+        .filter(|c| c.placement == p && c.sensor == kind)
+        .collect()
+}
+
+/// The magnitude of each sample of a sensor's axes (as long as the first).
+fn norms(axes: &[&Column]) -> Vec<f64> {
+    let n = axes.first().map_or(0, |c| c.values.len());
+    (0..n)
+        .map(|i| {
+            axes.iter()
+                .map(|c| f64::from(c.values[i]).powi(2))
+                .sum::<f64>()
+                .sqrt()
+        })
+        .collect()
 }
 
 fn placements(table: &Table) -> Vec<Placement> {
@@ -631,11 +631,7 @@ fn build_streams(
 /// values are shown as the file has them.
 fn check_not_stuck(table: &Table) -> Result<()> {
     for p in placements(table) {
-        let mut axes: Vec<&Column> = table
-            .columns
-            .iter()
-            .filter(|c| c.placement == p && c.sensor == SensorKind::Acc)
-            .collect();
+        let mut axes = sensor_columns(table, p, SensorKind::Acc);
         axes.sort_by_key(|c| c.axis);
         let constant = |c: &&Column| c.values.iter().all(|&v| v == c.values[0]);
         if !axes.is_empty() && axes.iter().all(constant) {
