@@ -54,6 +54,11 @@
 //! up on its last `warmup_s` only, aligned with the mean specific force of their first
 //! `init_s` and with the still period's bias estimate, if any: one pass over the samples
 //! in all, not two.
+//!
+//! Two streams of the same length (a trunk and a pelvis sensor) can be filtered at once
+//! ([`OrientationFilter::run_each_pair`]): each its own warm-up, then one result pass with
+//! the two streams in the two lanes of every arithmetic operation, bit for bit what each
+//! gets alone, in a little more than the time of one.
 
 use crate::recording::{Axes3, STANDARD_GRAVITY_MPS2};
 use nalgebra::{Matrix3, Quaternion, SimdBool, SimdRealField, SimdValue, UnitQuaternion, Vector3};
