@@ -466,7 +466,8 @@ impl OrientationFilter {
     }
 }
 
-/// The number types the filter runs on: `f64`, or [`Pair`]s of them.
+/// The number types the filter runs on: `f64`, or two of them in lanes (simba's
+/// `AutoF64x2`).
 pub trait Scalar: SimdRealField<Element = f64> + Copy {}
 impl<T: SimdRealField<Element = f64> + Copy> Scalar for T {}
 
