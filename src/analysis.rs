@@ -208,8 +208,9 @@ impl AnalysisConfig {
         let plan = self.posture.plan(recording, &aligned);
         let pieces = plan.pieces();
         let early = pieces.min(EARLY_POSTURE_PIECES);
-        let ((angles, angles_s), found) = rayon::join(
-            || timed(|| plan.angles(0..early)),
+        // (this thread takes the steps' stages, the filters wait for the other core: with
+        // one thread the stages' laps stay their own)
+        let (found, (angles, angles_s)) = rayon::join(
             || -> Result<_> {
                 let bouts = self.bouts.process(recording, &aligned);
                 clock.lap("bouts");
@@ -219,6 +220,7 @@ impl AnalysisConfig {
                 clock.lap("metrics");
                 Ok((bouts, contacts, metrics))
             },
+            || timed(|| plan.angles(0..early)),
         );
         let (bouts, contacts, mut metrics) = found?;
         // three stages that read the steps and the samples and write nothing, side by
