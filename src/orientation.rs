@@ -241,27 +241,15 @@ fn pair_at(a: &[&[f32]; 3], b: &[&[f32]; 3], i: usize) -> Vector3<Pair> {
 /// Lane `l` of a quaternion of pairs.
 #[inline]
 fn lane(q: &UnitQuaternion<Pair>, l: usize) -> UnitQuaternion<f64> {
-    let c = &q.coords;
-    UnitQuaternion::new_unchecked(Quaternion::new(
-        c.w.extract(l),
-        c.x.extract(l),
-        c.y.extract(l),
-        c.z.extract(l),
-    ))
+    UnitQuaternion::new_unchecked(Quaternion::from(q.coords.map(|x| x.extract(l))))
 }
 
 /// Two states in the lanes of one.
 fn pair_state(a: &State<f64>, b: &State<f64>) -> State<Pair> {
-    let v = |x: &Vector3<f64>, y: &Vector3<f64>| x.zip_map(y, |x, y| Pair::from([x, y]));
-    let c = |x: f64, y: f64| Pair::from([x, y]);
-    let (p, r) = (&a.q.coords, &b.q.coords);
+    let pair = |x: f64, y: f64| Pair::from([x, y]);
+    let v = |x: &Vector3<f64>, y: &Vector3<f64>| x.zip_map(y, pair);
     State {
-        q: UnitQuaternion::new_unchecked(Quaternion::new(
-            c(p.w, r.w),
-            c(p.x, r.x),
-            c(p.y, r.y),
-            c(p.z, r.z),
-        )),
+        q: UnitQuaternion::new_unchecked(Quaternion::from(a.q.coords.zip_map(&b.q.coords, pair))),
         bias: v(&a.bias, &b.bias),
         lp: [v(&a.lp[0], &b.lp[0]), v(&a.lp[1], &b.lp[1])],
     }
