@@ -276,11 +276,7 @@ impl PosturePlan<'_> {
         bouts: &[Bout],
         steps: &[Step],
     ) -> Vec<PieceMeasure> {
-        let run_spans = run_spans(bouts);
-        angles
-            .into_par_iter()
-            .map(|a| self.measure_piece(&a, &run_spans, steps))
-            .collect()
+        self.measure_each(angles.into_par_iter(), bouts, steps)
     }
 
     /// The angles of pieces `which`, each measured over `steps` (in running `bouts`) and
@@ -291,10 +287,20 @@ impl PosturePlan<'_> {
         bouts: &[Bout],
         steps: &[Step],
     ) -> Vec<PieceMeasure> {
+        let angles = which.into_par_iter().map(|piece| self.piece_angles(piece));
+        self.measure_each(angles, bouts, steps)
+    }
+
+    /// Measures each piece's angles as they come.
+    fn measure_each(
+        &self,
+        angles: impl ParallelIterator<Item = PieceAngles>,
+        bouts: &[Bout],
+        steps: &[Step],
+    ) -> Vec<PieceMeasure> {
         let run_spans = run_spans(bouts);
-        which
-            .into_par_iter()
-            .map(|piece| self.measure_piece(&self.piece_angles(piece), &run_spans, steps))
+        angles
+            .map(|a| self.measure_piece(&a, &run_spans, steps))
             .collect()
     }
 
