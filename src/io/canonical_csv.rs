@@ -7,9 +7,9 @@
 //! block (`io/fast_csv.rs`); anything else goes to a slow exact parse, which reads the file
 //! or names the line and column of the first bad cell.
 
-use super::ReadOptions;
 use super::assemble::{Column, SensorKind, Table, assemble};
 use super::fast_csv::{self, Columns, FileData};
+use super::{Input, ReadOptions, Window, WindowPlan};
 use crate::error::{Error, InputError, Problem, Result};
 use crate::recording::{Frame, Placement, Recording};
 use std::collections::BTreeMap;
@@ -309,14 +309,55 @@ fn table_of(
 /// the file is never held whole; a file not in the plain form is read whole and parsed
 /// as [`parse`] does.
 fn read_blocks(path: &Path, source: &str, options: &ReadOptions) -> Result<Table> {
-    let data = fast_csv::read_file(path, source, |head| {
-        let (names, header_names, data_start) = header_of(head, source, options.frame)?;
-        Ok((names, data_start, header_names.len()))
-    })?;
+    let data = fast_csv::read_file(path, source, |head| data_of(head, source, options.frame))?;
     match data {
         FileData::Columns(names, values) => Ok(table_of(source, &names, values, None)),
         FileData::Whole(bytes) => parse(&bytes, source, options.frame),
     }
+}
+
+/// The sensor columns of the header in `head`, where the data starts, and the number of
+/// cells of a data line.
+fn data_of(head: &[u8], source: &str, frame: Frame) -> Result<(Vec<ColumnName>, usize, usize)> {
+    let (names, header_names, data_start) = header_of(head, source, frame)?;
+    Ok((names, data_start, header_names.len()))
+}
+
+/// Reads the canonical CSV at `path` window by window ([`super::read_input_windows`]).
+pub(super) fn read_windows(
+    path: &Path,
+    options: &ReadOptions,
+    plan: WindowPlan,
+    each: &mut dyn FnMut(Window) -> Result<()>,
+) -> Result<()> {
+    let source = path.display().to_string();
+    let whole = fast_csv::read_file_windows(
+        path,
+        &source,
+        |head| data_of(head, &source, options.frame),
+        plan,
+        fast_csv::rows_per_s_of_time,
+        options.rate_hz,
+        |names, values, rows| {
+            // the header is line 1
+            let lines = (rows.first_row > 0)
+                .then(|| (rows.first_row + 2..rows.first_row + 2 + values.rows()).collect());
+            let table = table_of(&source, names, values, lines);
+            let own_s = super::own_time(&table.time_s, &rows);
+            each(Window {
+                input: Input::Imu(assemble(table, options)?),
+                own_s,
+                index: rows.index,
+                last: rows.last,
+            })
+        },
+    )?;
+    if let Some(bytes) = whole {
+        let table = parse(&bytes, &source, options.frame)?;
+        drop(bytes);
+        each(Window::whole(Input::Imu(assemble(table, options)?)))?;
+    }
+    Ok(())
 }
 
 /// The file line (1-based) that holds byte `at` of `bytes`.

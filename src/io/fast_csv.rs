@@ -22,7 +22,10 @@ use crate::error::{Error, Result};
 use rayon::join;
 use std::fs::File;
 use std::io::{Cursor, Read};
+use std::ops::Range;
 use std::path::Path;
+
+use super::WindowPlan;
 
 /// Exact powers of ten as doubles.
 const POW10: [f64; 23] = [
@@ -63,6 +66,34 @@ impl Columns {
     /// Number of lines.
     pub fn rows(&self) -> usize {
         self.first.len()
+    }
+
+    /// Splits off the first `end` lines and returns them; keeps a copy of the lines from
+    /// `keep_from` on.
+    fn split_window(&mut self, end: usize, keep_from: usize) -> Columns {
+        fn split<T: Copy>(v: &mut Vec<T>, end: usize, keep_from: usize) -> Vec<T> {
+            let kept = v[keep_from..].to_vec();
+            let mut window = std::mem::replace(v, kept);
+            window.truncate(end);
+            window
+        }
+        Columns {
+            first: split(&mut self.first, end, keep_from),
+            rest: self
+                .rest
+                .iter_mut()
+                .map(|c| split(c, end, keep_from))
+                .collect(),
+        }
+    }
+
+    /// Room for `rows` lines in all.
+    fn reserve_rows(&mut self, rows: usize) {
+        let more = rows.saturating_sub(self.rows());
+        self.first.reserve_exact(more);
+        for c in &mut self.rest {
+            c.reserve_exact(more);
+        }
     }
 }
 
@@ -141,55 +172,58 @@ pub(super) enum FileData<H> {
 /// Reads the CSV file at `path` block by block. `header` gets the file's first bytes (at
 /// least 64 KiB, all the header a reader needs) and gives the reader's header, the byte
 /// where the data lines start and their number of cells, or the header's error.
-pub(super) fn read_file<H>(
+pub(super) fn read_file<H: Clone>(
     path: &Path,
     source: &str,
     header: impl FnOnce(&[u8]) -> Result<(H, usize, usize)>,
 ) -> Result<FileData<H>> {
-    let mut file = File::open(path).map_err(|e| open_error(path, source, e))?;
-    let size = file.metadata().map_or(0, |m| m.len() as usize);
-    let mut head = Vec::with_capacity(HEAD_BYTES);
-    (&mut file)
-        .take(HEAD_BYTES as u64)
-        .read_to_end(&mut head)
-        .map_err(|e| open_error(path, source, e))?;
-    if head.len() < HEAD_BYTES {
-        return Ok(FileData::Whole(head));
-    }
-    let (h, data_start, cells) = header(&head)?;
-    let rest = Cursor::new(&head[data_start.min(head.len())..]).chain(&mut file);
-    match read_stream(rest, cells, size.saturating_sub(data_start)) {
-        Ok(Some(columns)) => Ok(FileData::Columns(h, columns)),
-        Ok(None) => {
-            drop(head);
-            let mut bytes = Vec::with_capacity(size);
-            File::open(path)
-                .and_then(|mut f| f.read_to_end(&mut bytes))
-                .map_err(|e| Error::io(source, e))?;
-            Ok(FileData::Whole(bytes))
-        }
-        Err(e) => Err(Error::io(source, e)),
+    let mut read = None;
+    let whole = read_file_windows(
+        path,
+        source,
+        header,
+        WindowPlan::WHOLE,
+        |_, _| None,
+        None,
+        |h, columns, _| {
+            read = Some((h.clone(), columns));
+            Ok(())
+        },
+    )?;
+    match (whole, read) {
+        (None, Some((h, columns))) => Ok(FileData::Columns(h, columns)),
+        (Some(bytes), _) => Ok(FileData::Whole(bytes)),
+        (None, None) => unreachable!("a file read whole is one window"),
     }
 }
 
-/// Reads the data lines of `reader` (what follows the header) block by block: one column
-/// per cell, or `None` when a line is not in the plain form or the data holds no line.
-/// `size_hint` (bytes, e.g. the file's length) sizes the columns. Errors of the reader
-/// itself are returned as such.
+/// Why [`stream_blocks`] stopped early.
+enum Stop {
+    /// The reader failed.
+    Io(std::io::Error),
+    /// The block hook failed.
+    Window(Error),
+}
+
+/// Reads the data lines of `reader` block by block into columns, as [`read_stream`];
+/// after each block is parsed, `after_block` gets the columns read so far, whether the
+/// block was the last, and the number of rows the whole stream is estimated to hold.
 ///
 /// Two blocks take turns: the next is read while the lines of this one are parsed, so
 /// that no core waits for the copy out of the page cache (about 1.3 GB/s here, a sixth
 /// of the whole read).
-pub(super) fn read_stream(
+fn stream_blocks(
     mut reader: impl Read + Send,
     cells: usize,
     size_hint: usize,
-) -> std::io::Result<Option<Columns>> {
+    mut after_block: impl FnMut(&mut Columns, bool, usize) -> Result<()>,
+) -> std::result::Result<Option<Columns>, Stop> {
     let size = BLOCK_BYTES.min(size_hint + 1).max(1024);
     let (mut buf, mut next) = (vec![0u8; size], vec![0u8; size]);
-    let mut len = read_full(&mut reader, &mut buf)?;
+    let mut len = read_full(&mut reader, &mut buf).map_err(Stop::Io)?;
     let rows = estimate_rows(&buf[..len], cells) as f64 * (size_hint as f64) / (len.max(1) as f64);
-    let mut columns = Columns::with_capacity(cells, (rows * 1.02) as usize + 16);
+    let estimated_rows = (rows * 1.02) as usize + 16;
+    let mut columns = Columns::with_capacity(cells, estimated_rows);
     loop {
         // a block the reader could not fill is the last
         let at_end = len < buf.len();
@@ -218,13 +252,209 @@ pub(super) fn read_stream(
         if parsed.is_none() {
             return Ok(None);
         }
+        after_block(&mut columns, at_end, estimated_rows).map_err(Stop::Window)?;
         if at_end {
             break;
         }
-        len = tail + got?;
+        len = tail + got.map_err(Stop::Io)?;
         std::mem::swap(&mut buf, &mut next);
     }
     Ok((columns.rows() > 0).then_some(columns))
+}
+
+/// The rows of one window of a file read in windows ([`read_file_windows`]).
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct WindowRows {
+    /// The window's first row: its index among the file's data lines, from 0.
+    pub first_row: usize,
+    /// The rows the window owns, counted from its first (the others overlap its
+    /// neighbours').
+    pub own: Range<usize>,
+    /// Which window, from 0.
+    pub index: usize,
+    /// True for the last window (it owns every row to the end of the file).
+    pub last: bool,
+}
+
+/// Cuts the columns of a stream into windows as its blocks are parsed, and hands each
+/// window on: it holds the rows of at most one window and the block being parsed.
+struct Cutter<F> {
+    plan: WindowPlan,
+    /// Rows per second of the file, from its first rows (`None`: it cannot be cut).
+    rows_per_s: fn(&[f64], Option<f64>) -> Option<f64>,
+    rate_hz: Option<f64>,
+    /// How the file is cut, decided at its first block.
+    cut: Option<Cut>,
+    /// File row of the columns' first row.
+    base: usize,
+    /// The next window's index.
+    next: usize,
+    /// True once the last window is handed on.
+    done: bool,
+    each: F,
+}
+
+/// How [`Cutter`] cuts a file, in rows.
+#[derive(Debug, Clone, Copy)]
+struct Cut {
+    /// Rows each window owns (the last, the rest of the file).
+    own: usize,
+    /// Rows a window reaches into each neighbour's.
+    overlap: usize,
+    /// Windows planned, from the file's size.
+    planned: usize,
+    /// Rows of one window and a block: the room the columns are given.
+    room: usize,
+}
+
+impl Cut {
+    /// The whole file as one window.
+    const WHOLE: Cut = Cut {
+        own: usize::MAX,
+        overlap: 0,
+        planned: 1,
+        room: 0,
+    };
+}
+
+impl<F: FnMut(Columns, WindowRows) -> Result<()>> Cutter<F> {
+    /// Hands on the windows whose rows `columns` now holds; at the end of the file, the
+    /// last (`estimated_rows`: the rows the file is estimated to hold).
+    fn after_block(
+        &mut self,
+        columns: &mut Columns,
+        at_end: bool,
+        estimated_rows: usize,
+    ) -> Result<()> {
+        let cut = *self.cut.get_or_insert_with(|| {
+            let per_s = (self.rows_per_s)(&columns.first, self.rate_hz)
+                .filter(|r| r.is_finite() && *r > 0.0);
+            let Some(per_s) = per_s else {
+                return Cut::WHOLE;
+            };
+            let own_rows = (self.plan.own_s * per_s).max(1.0);
+            let planned = ((estimated_rows as f64 / own_rows).round() as usize).max(1);
+            if planned == 1 {
+                return Cut::WHOLE;
+            }
+            let own = estimated_rows.div_ceil(planned);
+            let overlap = ((self.plan.overlap_s * per_s) as usize).min(own / 4);
+            // the rows of one window and a block, not the file's
+            let room = own + 2 * overlap + columns.rows();
+            columns.first.shrink_to(room);
+            for c in &mut columns.rest {
+                c.shrink_to(room);
+            }
+            Cut {
+                own,
+                overlap,
+                planned,
+                room,
+            }
+        });
+        let Cut { own, overlap, .. } = cut;
+        // a window is handed on once the rows it reaches into its successor are read
+        while self.next + 1 < cut.planned {
+            let k = self.next;
+            let own_end = (k + 1) * own;
+            if self.base + columns.rows() < own_end + overlap {
+                break;
+            }
+            let start = (k * own).saturating_sub(overlap);
+            let keep_from = own_end - overlap;
+            // the window takes the rows read so far; its overlap with the next is copied
+            let window = columns.split_window(own_end + overlap - self.base, keep_from - self.base);
+            let rows = WindowRows {
+                first_row: start,
+                own: k * own - start..own_end - start,
+                index: k,
+                last: false,
+            };
+            (self.each)(window, rows)?;
+            // room for the next window once this one's samples are freed, in their place
+            columns.reserve_rows(cut.room);
+            self.base = keep_from;
+            self.next += 1;
+        }
+        if at_end && columns.rows() > 0 {
+            let k = self.next;
+            let start = self.base;
+            let own_start = if k == 0 { 0 } else { k * own - start };
+            let rows = WindowRows {
+                first_row: start,
+                own: own_start..columns.rows(),
+                index: k,
+                last: true,
+            };
+            (self.each)(std::mem::take(columns), rows)?;
+            self.done = true;
+        }
+        Ok(())
+    }
+}
+
+/// Reads the CSV file at `path` block by block as [`read_file`] does, and hands the data
+/// lines to `each` a window at a time ([`WindowPlan`]): a file of up to about one and a
+/// half windows is one window, a longer one is cut into windows of about
+/// `plan.own_s` each (the last takes the rest of the file), each reaching
+/// `plan.overlap_s` into its neighbours. Only one window's rows are held at a time.
+///
+/// `rows_per_s` gives the file's rows per second from the first column of its first rows
+/// (and the rate the reader is told, if any), or `None` when it cannot tell (the file is
+/// then one window). Returns `None` when all windows were handed on, or the whole file
+/// (as [`FileData::Whole`]) when it is small or a line is not in the plain form: the
+/// reader's exact parse then reads it, and any window handed on before is void.
+pub(super) fn read_file_windows<H>(
+    path: &Path,
+    source: &str,
+    header: impl FnOnce(&[u8]) -> Result<(H, usize, usize)>,
+    plan: WindowPlan,
+    rows_per_s: fn(&[f64], Option<f64>) -> Option<f64>,
+    rate_hz: Option<f64>,
+    mut each: impl FnMut(&H, Columns, WindowRows) -> Result<()>,
+) -> Result<Option<Vec<u8>>> {
+    let mut file = File::open(path).map_err(|e| open_error(path, source, e))?;
+    let size = file.metadata().map_or(0, |m| m.len() as usize);
+    let mut head = Vec::with_capacity(HEAD_BYTES);
+    (&mut file)
+        .take(HEAD_BYTES as u64)
+        .read_to_end(&mut head)
+        .map_err(|e| open_error(path, source, e))?;
+    if head.len() < HEAD_BYTES {
+        return Ok(Some(head));
+    }
+    let (h, data_start, cells) = header(&head)?;
+    let rest = Cursor::new(&head[data_start.min(head.len())..]).chain(&mut file);
+    let mut cutter = Cutter {
+        plan,
+        rows_per_s,
+        rate_hz,
+        cut: None,
+        base: 0,
+        next: 0,
+        done: false,
+        each: |columns, rows| each(&h, columns, rows),
+    };
+    let streamed = stream_blocks(
+        rest,
+        cells,
+        size.saturating_sub(data_start),
+        |c, end, est| cutter.after_block(c, end, est),
+    );
+    match streamed {
+        // every row went to a window
+        Ok(_) if cutter.done => Ok(None),
+        Ok(_) => {
+            drop(head);
+            let mut bytes = Vec::with_capacity(size);
+            File::open(path)
+                .and_then(|mut f| f.read_to_end(&mut bytes))
+                .map_err(|e| Error::io(source, e))?;
+            Ok(Some(bytes))
+        }
+        Err(Stop::Io(e)) => Err(Error::io(source, e)),
+        Err(Stop::Window(e)) => Err(e),
+    }
 }
 
 /// Fills `buf` from `reader` as far as it goes; the bytes read (0 at the end).
@@ -239,6 +469,13 @@ fn read_full(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
         }
     }
     Ok(n)
+}
+
+/// Rows per second of a file whose first column is time in seconds, from its first rows
+/// (`None` unless the time grows).
+pub(super) fn rows_per_s_of_time(first: &[f64], _rate_hz: Option<f64>) -> Option<f64> {
+    let (a, b) = (first.first()?, first.last()?);
+    (b > a).then(|| (first.len() - 1) as f64 / (b - a))
 }
 
 /// Rows in `data`, from the length of its first line.
@@ -434,6 +671,22 @@ fn standard(data: &[u8], start: usize) -> Option<(f64, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Reads the data lines of `reader` (what follows the header) block by block: one column
+    /// per cell, or `None` when a line is not in the plain form or the data holds no line.
+    /// `size_hint` (bytes, e.g. the file's length) sizes the columns. Errors of the reader
+    /// itself are returned as such.
+    fn read_stream(
+        reader: impl Read + Send,
+        cells: usize,
+        size_hint: usize,
+    ) -> std::io::Result<Option<Columns>> {
+        match stream_blocks(reader, cells, size_hint, |_, _, _| Ok(())) {
+            Ok(columns) => Ok(columns),
+            Err(Stop::Io(e)) => Err(e),
+            Err(Stop::Window(_)) => unreachable!("no window is handed over"),
+        }
+    }
 
     /// The columns read, all as `f64`.
     fn table(text: &str, cells: usize) -> Option<Vec<Vec<f64>>> {
@@ -742,5 +995,91 @@ mod tests {
         // no data lines
         assert_eq!(read_stream(&b""[..], 2, 0).unwrap(), None);
         assert_eq!(read_stream(&b"\n\n"[..], 2, 2).unwrap(), None);
+    }
+
+    /// The windows of a stream: each owned row in exactly one window, in order, with the
+    /// overlap on either side; the last takes the rest; every value as the whole parse.
+    #[test]
+    fn windows_own_every_row_once_and_overlap_their_neighbours() {
+        let body: String = (0..600_000)
+            .map(|i| format!("{}.5,{}\n", i, i % 7))
+            .collect();
+        let whole = read_stream(body.as_bytes(), 2, body.len())
+            .unwrap()
+            .unwrap();
+        // 100 rows per second: windows of 1,000 s own about 100,000 rows, and reach
+        // 5,000 rows into each neighbour
+        let plan = WindowPlan {
+            own_s: 1000.0,
+            overlap_s: 50.0,
+        };
+        let mut windows: Vec<(Columns, WindowRows)> = Vec::new();
+        let mut cutter = Cutter {
+            plan,
+            rows_per_s: |_, _| Some(100.0),
+            rate_hz: None,
+            cut: None,
+            base: 0,
+            next: 0,
+            done: false,
+            each: |c: Columns, r: WindowRows| {
+                windows.push((c, r));
+                Ok(())
+            },
+        };
+        let hint = body.len();
+        let rest = stream_blocks(body.as_bytes(), 2, hint, |c, end, est| {
+            cutter.after_block(c, end, est)
+        });
+        assert!(
+            matches!(rest, Ok(None)),
+            "the last window takes every row left"
+        );
+        assert!(cutter.done);
+        assert_eq!(windows.len(), 6);
+        let mut owned = Columns::with_capacity(2, 0);
+        for (k, (c, r)) in windows.iter().enumerate() {
+            assert_eq!(r.index, k);
+            assert_eq!(r.last, k == 5);
+            // the rows are the file's rows from first_row on
+            assert_eq!(
+                c.first[..],
+                whole.first[r.first_row..r.first_row + c.rows()]
+            );
+            assert_eq!(
+                c.rest[0][..],
+                whole.rest[0][r.first_row..r.first_row + c.rows()]
+            );
+            // the overlap: 5,000 rows before the owned ones (but the first's), and after
+            // (but the last's)
+            assert_eq!(r.own.start, if k == 0 { 0 } else { 5_000 });
+            assert_eq!(c.rows() - r.own.end, if r.last { 0 } else { 5_000 });
+            owned.first.extend_from_slice(&c.first[r.own.clone()]);
+            owned.rest[0].extend_from_slice(&c.rest[0][r.own.clone()]);
+        }
+        assert_eq!(owned, whole);
+        // a plan of one window hands the whole stream over at its end, uncopied
+        let mut one = Vec::new();
+        let mut cutter = Cutter {
+            plan: WindowPlan::WHOLE,
+            rows_per_s: |_, _| Some(100.0),
+            rate_hz: None,
+            cut: None,
+            base: 0,
+            next: 0,
+            done: false,
+            each: |c: Columns, r: WindowRows| {
+                one.push((c, r));
+                Ok(())
+            },
+        };
+        stream_blocks(body.as_bytes(), 2, hint, |c, end, est| {
+            cutter.after_block(c, end, est)
+        })
+        .ok()
+        .unwrap();
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].0, whole);
+        assert_eq!(one[0].1.own, 0..600_000);
     }
 }

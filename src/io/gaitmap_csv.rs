@@ -24,10 +24,10 @@
 //! the canonical reader's rules ([`super::canonical_csv`]), with the same located
 //! messages; a column is named in them as `<sensor>/<axis>` and the index as `index`.
 
-use super::ReadOptions;
 use super::assemble::{Column, SensorKind, Table, assemble};
 use super::canonical_csv::{bad, line_of_byte, parse_exact, split_cells, split_header};
 use super::fast_csv::{self, Columns, FileData};
+use super::{Input, ReadOptions, Window, WindowPlan};
 use crate::error::{Error, InputError, Problem, Result};
 use crate::recording::{AccUnit, GyrUnit, Placement, Recording, Warning};
 use std::borrow::Cow;
@@ -71,11 +71,7 @@ pub fn read_gaitmap<R: Read>(
 pub fn read_gaitmap_path(path: &Path, options: &ReadOptions) -> Result<Recording> {
     let source = path.display().to_string();
     super::check_rate_option(options)?;
-    let data = fast_csv::read_file(path, &source, |head| {
-        let header = parse_header(head, &source)?;
-        let (data_start, cells) = (header.data_start, header.columns.len() + 1);
-        Ok(((header, line_of_byte(head, data_start)), data_start, cells))
-    })?;
+    let data = fast_csv::read_file(path, &source, |head| data_of(head, &source))?;
     let parsed = match data {
         FileData::Columns((header, first_line), values) => {
             let n = values.rows();
@@ -85,6 +81,62 @@ pub fn read_gaitmap_path(path: &Path, options: &ReadOptions) -> Result<Recording
         FileData::Whole(bytes) => parse(&bytes, &source, options.rate_hz)?,
     };
     recording_of(parsed, options)
+}
+
+/// The header in `head` with the file line of the first data line, where the data
+/// starts, and the number of cells of a data line.
+fn data_of(head: &[u8], source: &str) -> Result<((Header, usize), usize, usize)> {
+    let header = parse_header(head, source)?;
+    let (data_start, cells) = (header.data_start, header.columns.len() + 1);
+    Ok(((header, line_of_byte(head, data_start)), data_start, cells))
+}
+
+/// Rows per second of gaitmap's CSV from the index of its first rows: the rate when the
+/// index counts samples, else the index is time.
+fn rows_per_s(index: &[f64], rate_hz: Option<f64>) -> Option<f64> {
+    let samples =
+        index.len() > 1 && index.iter().all(|v| v.fract() == 0.0) && index[1] - index[0] == 1.0;
+    if samples {
+        Some(rate_hz.unwrap_or(DEFAULT_RATE_HZ))
+    } else {
+        fast_csv::rows_per_s_of_time(index, rate_hz)
+    }
+}
+
+/// Reads gaitmap's CSV at `path` window by window ([`super::read_input_windows`]).
+pub(super) fn read_windows(
+    path: &Path,
+    options: &ReadOptions,
+    plan: WindowPlan,
+    each: &mut dyn FnMut(Window) -> Result<()>,
+) -> Result<()> {
+    let source = path.display().to_string();
+    let whole = fast_csv::read_file_windows(
+        path,
+        &source,
+        |head| data_of(head, &source),
+        plan,
+        rows_per_s,
+        options.rate_hz,
+        |(header, first_line), values, rows| {
+            let line = first_line + rows.first_row;
+            let lines = (line..line + values.rows()).collect();
+            let parsed = table_of(header.clone(), values, lines, &source, options.rate_hz)?;
+            let own_s = super::own_time(&parsed.0.time_s, &rows);
+            each(Window {
+                input: Input::Imu(recording_of(parsed, options)?),
+                own_s,
+                index: rows.index,
+                last: rows.last,
+            })
+        },
+    )?;
+    if let Some(bytes) = whole {
+        let parsed = parse(&bytes, &source, options.rate_hz)?;
+        drop(bytes);
+        each(Window::whole(Input::Imu(recording_of(parsed, options)?)))?;
+    }
+    Ok(())
 }
 
 /// Parses `bytes`, frees them when owned, then builds the recording.
@@ -132,7 +184,7 @@ struct HeaderColumn {
 }
 
 /// The header: sensor columns, and where the data starts.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Header {
     columns: Vec<HeaderColumn>,
     /// Byte offset of the first data line.

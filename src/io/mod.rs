@@ -31,6 +31,7 @@ use crate::error::{Error, InputError, Problem, Result};
 use crate::recording::{AccUnit, Frame, GyrUnit, Placement, Recording};
 use std::borrow::Cow;
 use std::io::Read;
+use std::ops::Range;
 use std::path::Path;
 use std::str::FromStr;
 
@@ -198,6 +199,104 @@ pub enum Input {
     Imu(Recording),
     /// Per-second running dynamics computed by a watch ([`crate::dynamics`]).
     Watch(WatchDynamics),
+}
+
+/// How a long recording is read in windows ([`read_input_windows`]), so that only one
+/// window's samples are held at a time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WindowPlan {
+    /// Time each window owns, s. A recording of up to about one and a half times this
+    /// is one window; a longer one is cut into windows of about this length.
+    pub own_s: f64,
+    /// Time a window reaches into each neighbour's, s, so that the steps near its
+    /// edges are found with the signal on both sides (at most a quarter of `own_s`).
+    pub overlap_s: f64,
+}
+
+impl WindowPlan {
+    /// The whole recording as one window.
+    pub const WHOLE: WindowPlan = WindowPlan {
+        own_s: f64::INFINITY,
+        overlap_s: 0.0,
+    };
+}
+
+impl Default for WindowPlan {
+    /// Windows of 30 minutes that reach 30 s into their neighbours: every recording of
+    /// up to 45 minutes is one window.
+    fn default() -> Self {
+        WindowPlan {
+            own_s: 1800.0,
+            overlap_s: 30.0,
+        }
+    }
+}
+
+/// One window of an input read in windows ([`read_input_windows`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Window {
+    /// The window's samples (or a watch's running dynamics, always one window).
+    pub input: Input,
+    /// The time the window owns, s: the windows' owned times follow one another, from
+    /// −∞ for the first to +∞ for the last; what a window holds beyond its own time
+    /// (its overlap) belongs to its neighbours.
+    pub own_s: Range<f64>,
+    /// Which window, from 0. A window 0 that follows others starts the input over: part
+    /// way through, the file turned out not to be in the plain form that is read in
+    /// windows, and it is read again whole, as one window.
+    pub index: usize,
+    /// True for the last window.
+    pub last: bool,
+}
+
+impl Window {
+    /// The whole input as one window.
+    fn whole(input: Input) -> Window {
+        Window {
+            input,
+            own_s: f64::NEG_INFINITY..f64::INFINITY,
+            index: 0,
+            last: true,
+        }
+    }
+}
+
+/// Reads whatever `path` holds as [`read_input_path`] does, handing it to `each` a
+/// window at a time: canonical and gaitmap CSV files in the plain form (see the
+/// `fast_csv` reader) are read block by block and cut as `plan` says, so that a
+/// recording of hours is never held whole; every other input is one window.
+pub fn read_input_windows(
+    path: &Path,
+    options: &ReadOptions,
+    plan: WindowPlan,
+    mut each: impl FnMut(Window) -> Result<()>,
+) -> Result<()> {
+    if !path.is_dir()
+        && let Some(format) = streamed_format(path, options)
+    {
+        check_rate_option(options)?;
+        return match format {
+            InputFormat::Gaitmap => gaitmap_csv::read_windows(path, options, plan, &mut each),
+            _ => canonical_csv::read_windows(path, options, plan, &mut each),
+        };
+    }
+    each(Window::whole(read_input_path(path, options)?))
+}
+
+/// The time, s, each window owns, from the time of each row of its table: from its first
+/// owned row (−∞ for the first window) to the first row of the next (+∞ for the last).
+fn own_time(time_s: &[f64], rows: &fast_csv::WindowRows) -> Range<f64> {
+    let start = if rows.index == 0 {
+        f64::NEG_INFINITY
+    } else {
+        time_s[rows.own.start]
+    };
+    let end = if rows.last {
+        f64::INFINITY
+    } else {
+        time_s[rows.own.end]
+    };
+    start..end
 }
 
 /// Reads whatever `path` holds: raw samples as [`read_path`] does, or a FIT activity's
