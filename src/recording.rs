@@ -523,6 +523,32 @@ impl Recording {
     pub fn stream(&self, placement: Placement) -> Option<&Stream> {
         self.streams.iter().find(|s| s.placement == placement)
     }
+
+    /// Samples `range` of every stream (clamped to the recording) as a recording of
+    /// their own: `start_s` is the time of the first sample kept, the rest (rate, frame,
+    /// units, warnings, source) as here. A window of a long recording, analysed on its own.
+    pub fn clip(&self, range: std::ops::Range<usize>) -> Recording {
+        let end = range.end.min(self.len());
+        let range = range.start.min(end)..end;
+        Recording {
+            source: self.source.clone(),
+            rate_hz: self.rate_hz,
+            start_s: self.time_s(range.start),
+            frame: self.frame,
+            streams: self
+                .streams
+                .iter()
+                .map(|s| Stream {
+                    placement: s.placement,
+                    acc_mps2: s.acc_mps2.slice(range.clone()),
+                    gyr_radps: s.gyr_radps.as_ref().map(|a| a.slice(range.clone())),
+                    mag: s.mag.as_ref().map(|a| a.slice(range.clone())),
+                })
+                .collect(),
+            units: self.units.clone(),
+            warnings: self.warnings.clone(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -555,5 +581,77 @@ mod tests {
         assert_eq!(a.norms()[1], 5.0);
         a.scale(2.0);
         assert_eq!(a.at(0), Vector3::new(2.0, 4.0, 6.0));
+    }
+
+    #[test]
+    fn clip_keeps_the_samples_of_the_range_and_their_time() {
+        let axes = |k: f32| Axes3 {
+            x: (0..10).map(|i| k * i as f32).collect(),
+            y: vec![k; 10],
+            z: vec![-k; 10],
+        };
+        let recording = Recording {
+            source: "run.csv".into(),
+            rate_hz: 4.0,
+            start_s: 100.0,
+            frame: Frame::Body,
+            streams: vec![
+                Stream {
+                    placement: Placement::Pelvis,
+                    acc_mps2: axes(1.0),
+                    gyr_radps: Some(axes(2.0)),
+                    mag: None,
+                },
+                Stream {
+                    placement: Placement::LeftFoot,
+                    acc_mps2: axes(3.0),
+                    gyr_radps: None,
+                    mag: Some(axes(4.0)),
+                },
+            ],
+            units: InputUnits {
+                acc: AccUnit::G,
+                acc_detected: true,
+                gyr: Some(GyrUnit::DegPerS),
+                gyr_detected: false,
+            },
+            warnings: vec![Warning::new("resampled", "resampled to 4 Hz")],
+        };
+        let clip = recording.clip(3..7);
+        assert_eq!(clip.len(), 4);
+        assert_eq!(clip.start_s, 100.75);
+        assert_eq!(clip.streams[0].acc_mps2.x, vec![3.0, 4.0, 5.0, 6.0]);
+        assert_eq!(
+            clip.streams[0].gyr_radps.as_ref().unwrap().x,
+            vec![6.0, 8.0, 10.0, 12.0]
+        );
+        assert_eq!(
+            clip.streams[1].mag.as_ref().unwrap().x,
+            vec![12.0, 16.0, 20.0, 24.0]
+        );
+        assert!(clip.streams[1].gyr_radps.is_none());
+        assert_eq!(clip.streams[1].placement, Placement::LeftFoot);
+        assert_eq!(
+            (
+                &clip.source,
+                clip.rate_hz,
+                clip.frame,
+                &clip.units,
+                &clip.warnings
+            ),
+            (
+                &recording.source,
+                recording.rate_hz,
+                recording.frame,
+                &recording.units,
+                &recording.warnings
+            )
+        );
+        // clamped to the recording; the time of a sample is the same in both
+        let tail = recording.clip(8..50);
+        assert_eq!(tail.len(), 2);
+        assert_eq!(tail.time_s(1), recording.time_s(9));
+        assert!(recording.clip(12..20).is_empty());
+        assert_eq!(recording.clip(0..10), recording);
     }
 }
