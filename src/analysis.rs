@@ -14,7 +14,7 @@ use crate::events::EventConfig;
 use crate::faults::{NotAssessed, Rules};
 use crate::loading::LoadingConfig;
 use crate::metrics::MetricsConfig;
-use crate::metrics::{FootStrike, Step, StrikePattern, Summary};
+use crate::metrics::{FootStrike, Step, Summary, running_mean};
 use crate::oscillation::{OscillationConfig, vertical_ratio_pct};
 use crate::posture::PostureConfig;
 use crate::reach::ReachConfig;
@@ -136,12 +136,8 @@ impl AnalysisConfig {
             ));
         }
         warnings.extend(watch.warnings.iter().cloned());
-        if m.summary.running_s == 0.0 {
-            warnings.push(Warning::new(
-                "no_running",
-                "no running was found: running metrics are empty",
-            ));
-        }
+        // (the watch gives no spectrum's cadence: no_running is the one that can apply)
+        warnings.extend(summary_warnings(&m.summary));
         let mut unavailable: Vec<Unavailable> = m
             .unavailable
             .into_iter()
@@ -282,14 +278,8 @@ impl AnalysisConfig {
             .reach
             .process(recording, &bouts, &metrics.steps, &loading);
         reach.fill(&mut metrics.steps);
-        let run_steps = || {
-            metrics
-                .steps
-                .iter()
-                .filter(|s| s.activity == crate::bouts::Activity::Running)
-        };
-        metrics.summary.overstride_cm = mean(run_steps().filter_map(|s| s.overstride_cm));
-        metrics.summary.tibia_angle_deg = mean(run_steps().filter_map(|s| s.tibia_angle_deg));
+        metrics.summary.overstride_cm = running_mean(&metrics.steps, |s| s.overstride_cm);
+        metrics.summary.tibia_angle_deg = running_mean(&metrics.steps, |s| s.tibia_angle_deg);
         clock.lap("reach");
         metrics.summary.step_length_per_leg = self
             .reach
@@ -328,20 +318,7 @@ impl AnalysisConfig {
                 reason: reason.into(),
             })
         };
-        if t.running_s == 0.0 {
-            warnings.push(Warning::new(
-                "no_running",
-                "no running was found: running metrics are empty",
-            ));
-        }
-        if let (Some(c), Some(f)) = (t.cadence_spm, t.cadence_fft_spm)
-            && (c - f).abs() > 0.03 * c
-        {
-            warnings.push(Warning::new(
-                    "cadence_disagrees",
-                    format!("cadence from steps ({c:.1}) and from the spectrum ({f:.1}) differ by more than 3%: steps may be missed or doubled"),
-                ));
-        }
+        warnings.extend(summary_warnings(t));
         if t.cadence_spm.is_none() {
             missing(
                 "cadence_spm",
@@ -659,49 +636,14 @@ fn form_metrics(
             ));
         }
     }
-    let patterns: Vec<StrikePattern> = steps
-        .iter()
-        .filter(running)
-        .filter_map(|s| s.strike_pattern)
-        .collect();
-    if !patterns.is_empty() {
-        let all = [
-            StrikePattern::Rearfoot,
-            StrikePattern::Midfoot,
-            StrikePattern::Forefoot,
-        ];
-        let share = |p: StrikePattern| {
-            100.0 * patterns.iter().filter(|&&x| x == p).count() as f64 / patterns.len() as f64
-        };
-        let pattern = all
-            .into_iter()
-            .fold((StrikePattern::Midfoot, -1.0), |best, p| {
-                if share(p) > best.1 {
-                    (p, share(p))
-                } else {
-                    best
-                }
-            })
-            .0;
-        summary.foot_strike = Some(FootStrike {
-            pattern,
-            share_pct: all
-                .into_iter()
-                .map(|p| (p.as_str().into(), share(p)))
-                .collect(),
-            angle_deg: mean(
-                steps
-                    .iter()
-                    .filter(running)
-                    .filter_map(|s| s.strike_angle_deg),
-            ),
-            sources: if trajectory.placements.is_empty() {
-                loading.strike_placement.into_iter().collect()
-            } else {
-                trajectory.placements.clone()
-            },
-        });
-    }
+    summary.foot_strike = FootStrike::of_steps(
+        steps,
+        if trajectory.placements.is_empty() {
+            loading.strike_placement.into_iter().collect()
+        } else {
+            trajectory.placements.clone()
+        },
+    );
     let run_strides: Vec<&FootStride> = trajectory
         .strides
         .iter()
@@ -713,7 +655,10 @@ fn form_metrics(
         let time: f64 = run_strides.iter().filter_map(|f| f.stride_s).sum();
         summary.speed_mps = Some(length / time);
     }
-    summary.step_length_m = mean(steps.iter().filter(running).filter_map(|s| s.step_length_m));
+    summary.step_length_m = running_mean(steps, |s| s.step_length_m);
+    // (the steps hold the loading's braking and impact peaks, set above)
+    summary.braking_peak_g = running_mean(steps, |s| s.braking_peak_g);
+    summary.impact_peak_g = running_mean(steps, |s| s.impact_peak_g);
     let run_loads = || {
         steps
             .iter()
@@ -721,17 +666,42 @@ fn form_metrics(
             .filter(|(s, _)| s.activity == crate::bouts::Activity::Running)
             .map(|(_, l)| l)
     };
-    summary.braking_peak_g = mean(run_loads().filter_map(|l| l.braking_peak_g));
     summary.braking_mps = mean(run_loads().filter_map(|l| l.braking_mps));
-    summary.impact_peak_g = mean(run_loads().filter_map(|l| l.impact_peak_g));
     summary.loading_rate_g_per_s = mean(run_loads().filter_map(|l| l.loading_rate_g_per_s));
     summary.impact_placement = summary.impact_peak_g.and(loading.impact_placement);
     note
 }
 
+/// The codes of the warnings [`summary_warnings`] gives.
+pub(crate) const SUMMARY_WARNINGS: [&str; 2] = ["no_running", "cadence_disagrees"];
+
+/// The warnings the summary itself calls for: no running at all, and a cadence from the
+/// steps that the spectrum's does not confirm (within 3 %).
+pub(crate) fn summary_warnings(t: &Summary) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    if t.running_s == 0.0 {
+        warnings.push(Warning::new(
+            SUMMARY_WARNINGS[0],
+            "no running was found: running metrics are empty",
+        ));
+    }
+    if let (Some(c), Some(f)) = (t.cadence_spm, t.cadence_fft_spm)
+        && (c - f).abs() > 0.03 * c
+    {
+        warnings.push(Warning::new(
+                SUMMARY_WARNINGS[1],
+                format!("cadence from steps ({c:.1}) and from the spectrum ({f:.1}) differ by more than 3%: steps may be missed or doubled"),
+            ));
+    }
+    warnings
+}
+
 /// A `fault:<id>` entry for each fault that could not be judged, with the reasons its
 /// missing metrics have in `unavailable`.
-fn not_judged(not_assessed: &[NotAssessed], unavailable: &[Unavailable]) -> Vec<Unavailable> {
+pub(crate) fn not_judged(
+    not_assessed: &[NotAssessed],
+    unavailable: &[Unavailable],
+) -> Vec<Unavailable> {
     not_assessed
         .iter()
         .map(|na| {

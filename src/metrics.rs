@@ -175,6 +175,50 @@ pub struct FootStrike {
     pub sources: Vec<Placement>,
 }
 
+impl FootStrike {
+    /// The foot strike of the running steps that have a pattern: the most common pattern
+    /// (of equal shares, the first of rearfoot, midfoot, forefoot), each pattern's share
+    /// and the mean strike angle, from `sources`; `None` when no running step has a
+    /// pattern.
+    pub(crate) fn of_steps(steps: &[Step], sources: Vec<Placement>) -> Option<FootStrike> {
+        let patterns: Vec<StrikePattern> = steps
+            .iter()
+            .filter(|s| s.activity == Activity::Running)
+            .filter_map(|s| s.strike_pattern)
+            .collect();
+        if patterns.is_empty() {
+            return None;
+        }
+        let all = [
+            StrikePattern::Rearfoot,
+            StrikePattern::Midfoot,
+            StrikePattern::Forefoot,
+        ];
+        let share = |p: StrikePattern| {
+            100.0 * patterns.iter().filter(|&&x| x == p).count() as f64 / patterns.len() as f64
+        };
+        let pattern = all
+            .into_iter()
+            .fold((StrikePattern::Midfoot, -1.0), |best, p| {
+                if share(p) > best.1 {
+                    (p, share(p))
+                } else {
+                    best
+                }
+            })
+            .0;
+        Some(FootStrike {
+            pattern,
+            share_pct: all
+                .into_iter()
+                .map(|p| (p.as_str().into(), share(p)))
+                .collect(),
+            angle_deg: running_mean(steps, |s| s.strike_angle_deg),
+            sources,
+        })
+    }
+}
+
 /// Run-level numbers: every field is over running steps, `None` (`null`) when the
 /// sensors present cannot give it.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -424,6 +468,44 @@ fn mean(v: impl Iterator<Item = f64>) -> Option<f64> {
     (n > 0).then(|| s / n as f64)
 }
 
+/// Mean over the running steps of a per-step value (those that have it), as the summary
+/// gives every per-step metric; `None` when no running step has it.
+pub(crate) fn running_mean(steps: &[Step], value: impl Fn(&Step) -> Option<f64>) -> Option<f64> {
+    mean(
+        steps
+            .iter()
+            .filter(|s| s.activity == Activity::Running)
+            .filter_map(value),
+    )
+}
+
+/// Number of running steps.
+pub(crate) fn running_steps(steps: &[Step]) -> usize {
+    steps
+        .iter()
+        .filter(|s| s.activity == Activity::Running)
+        .count()
+}
+
+/// Time spent running, s: the running bouts' durations summed.
+pub(crate) fn running_s(bouts: &[Bout]) -> f64 {
+    // (a fold from +0.0: an empty float sum is -0.0)
+    bouts
+        .iter()
+        .filter(|b| b.activity == Activity::Running)
+        .map(Bout::duration_s)
+        .fold(0.0, |a, b| a + b)
+}
+
+/// Duty factor: the contact share of the stride, from the mean ground contact (ms) and
+/// the cadence (steps/min).
+pub(crate) fn duty_factor(ground_contact_ms: Option<f64>, cadence_spm: Option<f64>) -> Option<f64> {
+    match (ground_contact_ms, cadence_spm) {
+        (Some(c), Some(f)) => Some(c / 1000.0 / (2.0 * 60.0 / f)),
+        _ => None,
+    }
+}
+
 /// Cadence of running steps, steps/min: 120 / mean stride (two steps, so that a sensor
 /// that times left and right contacts differently does not bias it), else 60 / mean step.
 pub fn cadence_spm(steps: &[Step]) -> Option<f64> {
@@ -457,12 +539,7 @@ impl MetricsConfig {
         bouts: &[Bout],
         contacts: &[StreamContacts],
     ) -> Metrics {
-        // (a fold from +0.0: an empty float sum is -0.0)
-        let running_s = bouts
-            .iter()
-            .filter(|b| b.activity == Activity::Running)
-            .map(Bout::duration_s)
-            .fold(0.0, |a, b| a + b);
+        let running_s = running_s(bouts);
         let Some((mut source, one_leg, placements)) = choose_source(contacts) else {
             return Metrics {
                 steps: Vec::new(),
@@ -485,17 +562,8 @@ impl MetricsConfig {
                 cadence_spm(&steps_from(&c.contacts, c.one_leg)).map(|v| (c.placement, v))
             })
             .collect();
-        let running: Vec<&Step> = steps
-            .iter()
-            .filter(|s| s.activity == Activity::Running)
-            .collect();
-        let ground_contact_ms = mean(running.iter().filter_map(|s| s.contact_ms));
-        let flight_ms = mean(running.iter().filter_map(|s| s.flight_ms));
+        let ground_contact_ms = running_mean(&steps, |s| s.contact_ms);
         let cadence = cadence_spm(&steps);
-        let duty_factor = match (ground_contact_ms, cadence) {
-            (Some(c), Some(f)) => Some(c / 1000.0 / (2.0 * 60.0 / f)),
-            _ => None,
-        };
         let source_index = recording
             .streams
             .iter()
@@ -509,10 +577,10 @@ impl MetricsConfig {
                 cadence_fft_spm,
                 cadence_by_placement,
                 ground_contact_ms,
-                flight_ms,
-                duty_factor,
+                flight_ms: running_mean(&steps, |s| s.flight_ms),
+                duty_factor: duty_factor(ground_contact_ms, cadence),
                 contact_balance_left_pct: contact_balance_left_pct(&steps),
-                running_steps: running.len(),
+                running_steps: running_steps(&steps),
                 running_s,
                 step_sources: placements.clone(),
                 event_uncertainty_ms: recording
@@ -527,7 +595,9 @@ impl MetricsConfig {
         }
     }
 
-    fn segments(&self, steps: &[Step], bouts: &[Bout]) -> Vec<TimeSegment> {
+    /// Cadence and contact over time: each running bout cut into segments of about
+    /// `segment_s`, with the steps whose initial contact is in each.
+    pub(crate) fn segments(&self, steps: &[Step], bouts: &[Bout]) -> Vec<TimeSegment> {
         let mut out = Vec::new();
         for b in bouts.iter().filter(|b| b.activity == Activity::Running) {
             let n = ((b.duration_s() / self.segment_s).round() as usize).max(1);
