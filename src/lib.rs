@@ -59,6 +59,7 @@ pub mod report;
 pub mod simulate;
 pub mod symmetry;
 pub mod trajectory;
+pub mod windowed;
 
 pub use analysis::AnalysisConfig;
 pub use error::{Error, InputError, Problem, Result};
