@@ -1258,18 +1258,32 @@ struct StridePanel {
     threshold: Option<(f64, String)>,
 }
 
-/// The stride shown: the middle one of the running steps with a stride time. Returns its
-/// initial contact and the window around it, s.
-fn chosen_stride(report: &Report) -> Option<(f64, f64, f64)> {
-    let steps: Vec<&Step> = running(report).filter(|s| s.stride_s.is_some()).collect();
-    let s = steps.get(steps.len() / 2)?;
-    let stride = s.stride_s?;
-    let ic = s.initial_contact_s;
-    Some((ic, ic - 0.15 * stride, ic + 1.15 * stride))
+/// The stride shown ([`Report::shown_stride`]), or, when `recording` holds only part of
+/// the run and not that stride (a long run analysed in windows keeps the minute around
+/// one stride), the middle one of the running strides it holds. Returns its initial
+/// contact and the window around it, s.
+fn chosen_stride(report: &Report, recording: Option<&Recording>) -> Option<(f64, f64, f64)> {
+    let around = |s: &Step| {
+        let (ic, stride) = (s.initial_contact_s, s.stride_s?);
+        Some((ic, ic - 0.15 * stride, ic + 1.15 * stride))
+    };
+    let shown = around(report.shown_stride()?)?;
+    let Some(r) = recording else {
+        return Some(shown);
+    };
+    let held = |&(_, a, b): &(f64, f64, f64)| a >= r.start_s && b <= r.start_s + r.duration_s();
+    if held(&shown) {
+        return Some(shown);
+    }
+    let strides: Vec<_> = running(report).filter_map(around).filter(held).collect();
+    Some(strides.get(strides.len() / 2).copied().unwrap_or(shown))
 }
 
 fn stride_panels(input: &ChartInput) -> Vec<StridePanel> {
-    let (Some(recording), Some((ic, a, b))) = (input.recording, chosen_stride(input.report)) else {
+    let (Some(recording), Some((ic, a, b))) = (
+        input.recording,
+        chosen_stride(input.report, input.recording),
+    ) else {
         return Vec::new();
     };
     let rate = recording.rate_hz;
@@ -1405,7 +1419,7 @@ where
             "drawn from the recording's signals: give the recording (runform plot FILE)",
         );
     }
-    let Some((ic0, a, b)) = chosen_stride(report) else {
+    let Some((ic0, a, b)) = chosen_stride(report, input.recording) else {
         return not_measured(
             area,
             "raw stride",

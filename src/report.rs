@@ -143,6 +143,17 @@ pub struct Report {
 }
 
 impl Report {
+    /// The stride the charts show: the middle one of the running steps with a stride
+    /// time.
+    pub fn shown_stride(&self) -> Option<&Step> {
+        let strides: Vec<&Step> = self
+            .steps
+            .iter()
+            .filter(|s| s.activity == Activity::Running && s.stride_s.is_some())
+            .collect();
+        strides.get(strides.len() / 2).copied()
+    }
+
     /// Writes the JSON report, pretty-printed.
     pub fn write_json<W: Write>(&self, out: W) -> std::io::Result<()> {
         serde_json::to_writer_pretty(out, self).map_err(|e| match e.io_error_kind() {
