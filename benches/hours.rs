@@ -6,9 +6,10 @@
 //! * `read_path/4h_6sensors`: [`runform::io::read_csv_path`] on the file (warm page
 //!   cache); `polars_parse/4h_6sensors`: polars' CSV reader alone on the same bytes;
 //!   throughput in CSV bytes.
-//! * `analyze/4h_6sensors`: [`runform::AnalysisConfig::process`] on the recording in
-//!   memory; `end_to_end/4h_6sensors`: read the file, then analyse it; throughput in
-//!   sensor samples.
+//! * `analyze/4h_6sensors`: [`runform::AnalysisConfig::process`] on the whole recording
+//!   in memory; `end_to_end/4h_6sensors`: what `runform analyze` does, read and analyse
+//!   the file in windows of 30 minutes
+//!   ([`runform::AnalysisConfig::process_path`]); throughput in sensor samples.
 //!
 //! Ten samples each (criterion's least); one run takes several minutes. Peak memory is
 //! measured on the command-line tool, not here (`BENCHMARKS.md`).

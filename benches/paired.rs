@@ -15,7 +15,7 @@ mod common;
 
 use common::*;
 use runform::AnalysisConfig;
-use runform::io::{ReadOptions, read_csv_path};
+use runform::io::ReadOptions;
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -52,8 +52,7 @@ fn main() {
                 black_box(polars_read_path(black_box(f.file.path())));
             }),
             ("end_to_end", &|| {
-                let recording = read_csv_path(black_box(f.file.path()), &options).unwrap();
-                black_box(config.process(&recording).unwrap());
+                black_box(end_to_end(&config, black_box(f.file.path()), &options));
             }),
         ];
         let mut seconds = vec![Vec::new(); runs.len()];

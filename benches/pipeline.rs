@@ -26,8 +26,9 @@
 //! * `charts`: every chart of [`runform::plot::ChartKind::ALL`] as SVG; `html`: the report page from
 //!   the report and those SVGs; `json`: the report serialised.
 //! * `analyze`: [`AnalysisConfig::process`] on the recording in memory.
-//! * `end_to_end`: [`runform::io::read_csv_path`] then [`AnalysisConfig::process`] — what
-//!   `runform analyze` does, less printing the report.
+//! * `end_to_end`: [`AnalysisConfig::process_path`] on the file, in the default windows (a
+//!   run of 30 minutes is one: [`runform::io::read_csv_path`] then
+//!   [`AnalysisConfig::process`]) — what `runform analyze` does, less printing the report.
 //!
 //! Stage throughput is in sensor samples (samples per sensor × sensors). Every bench takes
 //! 10 samples (criterion's least) with flat sampling and short warm-up and measurement

@@ -23,7 +23,7 @@ use crate::analysis::AnalysisConfig;
 use crate::error::{Error, InputError, Problem, Result};
 use crate::faults::Severity;
 use crate::history::RunRow;
-use crate::io::{Input, ReadOptions};
+use crate::io::{ReadOptions, WindowPlan};
 use crate::report::Report;
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -43,6 +43,8 @@ pub struct BatchConfig {
     pub read: ReadOptions,
     /// How each recording is analysed.
     pub analysis: AnalysisConfig,
+    /// How a long recording is cut into windows (one at a time per worker).
+    pub plan: WindowPlan,
     /// Whose runs these are (the table's `runner`); empty reads as `unknown`.
     pub runner: String,
     /// The date of every run when given (else from each file name).
@@ -128,10 +130,10 @@ impl BatchConfig {
     /// Reads and analyses one file.
     fn one(&self, path: &Path) -> RunOutcome {
         let started = Instant::now();
-        let result = crate::io::read_input_path(path, &self.read).and_then(|input| match input {
-            Input::Imu(recording) => self.analysis.process(&recording),
-            Input::Watch(watch) => self.analysis.process_watch(&watch),
-        });
+        let result = self
+            .analysis
+            .process_path(path, &self.read, self.plan)
+            .map(|analysed| analysed.report);
         RunOutcome {
             path: path.to_path_buf(),
             result,

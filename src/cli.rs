@@ -6,12 +6,12 @@ mod history;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
-use runform::analysis::StageTiming;
 use runform::faults::Rules;
-use runform::io::{Input, InputFormat, ReadOptions};
+use runform::io::{InputFormat, ReadOptions, WindowPlan};
 use runform::plot::{ChartInput, ChartKind, PlotConfig};
 use runform::recording::{AccUnit, Frame, GyrUnit};
 use runform::simulate::{Mounting, SimConfig};
+use runform::windowed::Analysed;
 use runform::{AnalysisConfig, Placement, Report};
 use std::fs;
 use std::io::Write;
@@ -189,6 +189,11 @@ struct AnalyzeArgs {
     /// Print the time and throughput of each stage on standard error.
     #[arg(long)]
     timings: bool,
+    /// A recording longer than this many minutes and a half is analysed in windows of
+    /// about this length, one at a time, so that hours of samples are never held at once
+    /// (the windows' reports are merged into one); 0 analyses any recording whole.
+    #[arg(long, value_name = "MIN", default_value_t = 30.0, value_parser = parse_window_min)]
+    window_min: f64,
     /// Fault rules (TOML) to use instead of the built-in ones (same layout as
     /// src/faults/rules.toml).
     #[arg(long, value_name = "FILE")]
@@ -386,11 +391,11 @@ fn plot(args: &PlotArgs, stdout: &mut dyn Write) -> Result<()> {
             .into());
         }
     };
-    let recording = runform::io::read_path(&args.file, &options)?;
-    let report = AnalysisConfig::default().process(&recording)?;
+    let analysed =
+        AnalysisConfig::default().process_path(&args.file, &options, WindowPlan::default())?;
     let input = ChartInput {
-        report: &report,
-        recording: Some(&recording),
+        report: &analysed.report,
+        recording: analysed.recording.as_ref(),
     };
     let config = PlotConfig {
         width_px: args.width_px,
@@ -419,6 +424,28 @@ fn analysis_config(args: &AnalyzeArgs) -> Result<AnalysisConfig> {
     Ok(config)
 }
 
+/// The windows of `--window-min`.
+fn window_plan(window_min: f64) -> WindowPlan {
+    if window_min == 0.0 {
+        WindowPlan::WHOLE
+    } else {
+        WindowPlan {
+            own_s: 60.0 * window_min,
+            ..WindowPlan::default()
+        }
+    }
+}
+
+/// 0, or a window of 2 to 1440 minutes.
+fn parse_window_min(s: &str) -> std::result::Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v == 0.0 || (2.0..=1440.0).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "expected 0 (the whole recording at once) or a window of 2 to 1440 minutes, found '{s}'"
+        )),
+    }
+}
+
 /// A height in cm between 100 and 230.
 fn parse_height_cm(s: &str) -> std::result::Result<f64, String> {
     let v: f64 = s
@@ -437,18 +464,11 @@ fn analyze(args: &AnalyzeArgs, file: &Path, stdout: &mut dyn Write) -> Result<()
     let options = args.read.options()?;
     let config = analysis_config(args)?;
     let started = std::time::Instant::now();
-    let input = runform::io::read_input_path(file, &options)?;
-    let read_s = started.elapsed().as_secs_f64();
-    let (report, recording) = match input {
-        Input::Imu(recording) => {
-            let (report, stages) = config.process_timed(&recording)?;
-            if args.timings {
-                print_timings(&recording, read_s, &stages, started.elapsed().as_secs_f64());
-            }
-            (report, Some(recording))
-        }
-        Input::Watch(watch) => (config.process_watch(&watch)?, None),
-    };
+    let analysed = config.process_path(file, &options, window_plan(args.window_min))?;
+    if args.timings && analysed.samples > 0 {
+        print_timings(file, &analysed, started.elapsed().as_secs_f64());
+    }
+    let (report, recording) = (analysed.report, analysed.recording);
     if let Some(dir) = &args.out {
         write_outputs(&report, recording.as_ref(), dir)?;
     }
@@ -636,16 +656,16 @@ fn truth_path_for(csv: &Path) -> PathBuf {
 /// Stage times and throughput (sensor samples per second) on standard error, so that
 /// `--format json` output stays clean; `total_s` is the wall time of reading and
 /// analysing, which is less than the sum where stages run side by side.
-fn print_timings(
-    recording: &runform::Recording,
-    read_s: f64,
-    stages: &[StageTiming],
-    total_s: f64,
-) {
-    let samples = (recording.len() * recording.streams.len()) as f64;
-    let bytes = std::fs::metadata(&recording.source)
-        .map(|m| m.len())
-        .unwrap_or(0) as f64;
+fn print_timings(file: &Path, analysed: &Analysed, total_s: f64) {
+    let (read_s, stages) = (analysed.read_s, &analysed.stages);
+    let samples = analysed.samples as f64;
+    let bytes = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0) as f64;
+    if analysed.windows > 1 {
+        eprintln!(
+            "analysed in {} windows: each stage's time is its sum over them, and read is the rest of the wall time",
+            analysed.windows
+        );
+    }
     eprintln!("{:<12} {:>9} {:>16}", "stage", "ms", "throughput");
     eprintln!(
         "{:<12} {:>9.1} {:>11.1} MB/s",

@@ -8,7 +8,9 @@ use polars::prelude::{CsvReadOptions, SerReader};
 use runform::alignment::{Aligned, align};
 use runform::bouts::Bout;
 use runform::events::StreamContacts;
-use runform::io::{Column, ReadOptions, SensorKind, Table, assemble, read_csv, read_csv_path};
+use runform::io::{
+    Column, ReadOptions, SensorKind, Table, WindowPlan, assemble, read_csv, read_csv_path,
+};
 use runform::metrics::Metrics;
 use runform::orientation::OrientationConfig;
 use runform::plot::{ChartInput, ChartKind, PlotConfig};
@@ -358,6 +360,19 @@ pub fn orientation_benches(c: &mut Criterion, f: &Fixture, seconds: u64) {
     g.finish();
 }
 
+/// What `runform analyze` does with the file at `path`, less printing the report: read
+/// it in the default windows and analyse them ([`AnalysisConfig::process_path`]).
+pub fn end_to_end(
+    config: &AnalysisConfig,
+    path: &std::path::Path,
+    options: &ReadOptions,
+) -> Report {
+    config
+        .process_path(path, options, WindowPlan::default())
+        .unwrap()
+        .report
+}
+
 pub fn whole_benches(c: &mut Criterion, fixtures: &[&Fixture], seconds: u64) {
     let (options, config) = (ReadOptions::default(), AnalysisConfig::default());
     let mut g = quick(c, "analyze", seconds);
@@ -372,10 +387,7 @@ pub fn whole_benches(c: &mut Criterion, fixtures: &[&Fixture], seconds: u64) {
     for f in fixtures {
         g.throughput(Throughput::Elements(f.sensor_samples()));
         g.bench_function(f.name, |b| {
-            b.iter(|| {
-                let recording = read_csv_path(black_box(f.file.path()), &options).unwrap();
-                config.process(&recording).unwrap()
-            })
+            b.iter(|| end_to_end(&config, black_box(f.file.path()), &options))
         });
     }
     g.finish();

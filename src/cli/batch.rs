@@ -19,6 +19,7 @@ pub(super) fn run(args: &AnalyzeArgs, stdout: &mut dyn Write) -> Result<()> {
     let config = BatchConfig {
         read: args.read.options()?,
         analysis: analysis_config(args)?,
+        plan: super::window_plan(args.window_min),
         runner: args.runner.clone(),
         date: args.date,
         threads: args.jobs,
