@@ -49,7 +49,7 @@ use crate::bouts::{Activity, Bout};
 use crate::loading::Loading;
 use crate::metrics::Step;
 use crate::orientation::OrientationConfig;
-use crate::recording::{Recording, Segment, Side};
+use crate::recording::{Placement, Recording, Segment, Side};
 use nalgebra::Vector3;
 
 /// Settings of the reach stage.
@@ -77,6 +77,22 @@ pub struct ReachConfig {
     /// Leg length (floor to the hip joint) as a share of height: 0.53 (Winter 2009,
     /// Biomechanics and Motor Control of Human Movement, segment lengths).
     pub leg_length_per_height: f64,
+    /// The shanks' standing specific force from before the recording: a long run's
+    /// earlier windows ([`crate::windowed`]), so that a window without a standing period
+    /// of its own still knows the shanks' axes. Empty by default.
+    pub standing_before: Vec<StandingForce>,
+}
+
+/// The specific force a shank sensor read over standing periods, summed: its direction
+/// is the shank's long axis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StandingForce {
+    /// The shank.
+    pub placement: Placement,
+    /// Sum of the samples' specific force, m/s², sensor axes.
+    pub sum_mps2: Vector3<f64>,
+    /// Samples summed.
+    pub samples: usize,
 }
 
 impl Default for ReachConfig {
@@ -91,6 +107,7 @@ impl Default for ReachConfig {
             orientation: OrientationConfig::default(),
             height_cm: None,
             leg_length_per_height: 0.53,
+            standing_before: Vec::new(),
         }
     }
 }
@@ -142,13 +159,8 @@ impl ReachConfig {
                 .get(k)
                 .and_then(|l| self.landing_distance_cm(step, speed?, l));
         }
-        let standing: Vec<&Bout> = bouts
-            .iter()
-            .filter(|b| {
-                b.activity == Activity::Standing && b.end_s - b.start_s >= self.min_standing_s
-            })
-            .collect();
-        out.standing_found = !standing.is_empty();
+        let standing = self.standing_bouts(bouts);
+        out.standing_found = !standing.is_empty() || !self.standing_before.is_empty();
         for stream in &recording.streams {
             if stream.placement.segment() != Segment::Shank {
                 continue;
@@ -157,7 +169,14 @@ impl ReachConfig {
                 continue;
             };
             out.shanks_with_gyroscope += 1;
-            let Some(axis) = standing_axis(recording, &stream.acc_mps2, &standing) else {
+            let mut force = standing_force(recording, stream.placement, &standing);
+            for before in &self.standing_before {
+                if before.placement == stream.placement {
+                    force.sum_mps2 += before.sum_mps2;
+                    force.samples += before.samples;
+                }
+            }
+            let Some(axis) = force.axis() else {
                 continue;
             };
             let side = stream.placement.side();
@@ -222,6 +241,45 @@ impl ReachConfig {
         out
     }
 
+    /// The standing bouts long enough to give the shanks' axes.
+    fn standing_bouts<'a>(&self, bouts: &'a [Bout]) -> Vec<&'a Bout> {
+        bouts
+            .iter()
+            .filter(|b| {
+                b.activity == Activity::Standing && b.end_s - b.start_s >= self.min_standing_s
+            })
+            .collect()
+    }
+
+    /// The standing specific force of each shank with a gyroscope over the standing
+    /// bouts of `bouts` within `within_s` (s), for the windows that follow
+    /// ([`ReachConfig::standing_before`]).
+    pub fn standing_force(
+        &self,
+        recording: &Recording,
+        bouts: &[Bout],
+        within_s: std::ops::Range<f64>,
+    ) -> Vec<StandingForce> {
+        let clipped: Vec<Bout> = self
+            .standing_bouts(bouts)
+            .into_iter()
+            .map(|b| Bout {
+                start_s: b.start_s.max(within_s.start),
+                end_s: b.end_s.min(within_s.end),
+                ..*b
+            })
+            .filter(|b| b.end_s > b.start_s)
+            .collect();
+        let clipped: Vec<&Bout> = clipped.iter().collect();
+        recording
+            .streams
+            .iter()
+            .filter(|s| s.placement.segment() == Segment::Shank && s.gyr_radps.is_some())
+            .map(|s| standing_force(recording, s.placement, &clipped))
+            .filter(|f| f.samples > 0)
+            .collect()
+    }
+
     /// Step length over leg length, when the height is known.
     pub fn step_length_per_leg(&self, step_length_m: Option<f64>) -> Option<f64> {
         let leg_m = self.height_cm? / 100.0 * self.leg_length_per_height;
@@ -278,15 +336,30 @@ impl RunningSpeed {
     }
 }
 
-/// The shank's long axis (up when standing) in sensor coordinates: the direction of the
-/// mean specific force over the standing periods.
-fn standing_axis(
+impl StandingForce {
+    /// The shank's long axis (up when standing) in sensor coordinates: the direction of
+    /// the mean specific force; `None` without samples.
+    pub fn axis(&self) -> Option<Vector3<f64>> {
+        (self.samples > 0)
+            .then(|| self.sum_mps2 / self.samples as f64)
+            .and_then(|m| m.try_normalize(1e-6))
+    }
+}
+
+/// The specific force of the sensor at `placement` summed over the standing periods.
+fn standing_force(
     recording: &Recording,
-    acc: &crate::recording::Axes3,
+    placement: Placement,
     standing: &[&Bout],
-) -> Option<Vector3<f64>> {
-    let mut sum = Vector3::zeros();
-    let mut n = 0usize;
+) -> StandingForce {
+    let mut force = StandingForce {
+        placement,
+        sum_mps2: Vector3::zeros(),
+        samples: 0,
+    };
+    let Some(acc) = recording.stream(placement).map(|s| &s.acc_mps2) else {
+        return force;
+    };
     for b in standing {
         let i0 = ((b.start_s - recording.start_s) * recording.rate_hz)
             .ceil()
@@ -294,13 +367,11 @@ fn standing_axis(
         let i1 =
             (((b.end_s - recording.start_s) * recording.rate_hz).floor() as usize).min(acc.len());
         for i in i0..i1 {
-            sum += acc.at(i);
-            n += 1;
+            force.sum_mps2 += acc.at(i);
+            force.samples += 1;
         }
     }
-    (n > 0)
-        .then(|| sum / n as f64)
-        .and_then(|m| m.try_normalize(1e-6))
+    force
 }
 
 #[cfg(test)]

@@ -10,8 +10,12 @@
 //! minutes is one window: its report is the one [`AnalysisConfig::process`] gives.
 //!
 //! Each window decides for itself what the whole recording decides when it is one
-//! window: the units when they are detected, the sensors' axes, the standing period of a
-//! shank. [`merge()`] says in a warning when windows disagree.
+//! window: the units when they are detected, the sensors' axes; [`merge()`] says in a
+//! warning when windows disagree. One thing passes from a window to the next: the
+//! shanks' standing specific force, which gives their axes for the tibia angle
+//! ([`crate::reach::ReachConfig::standing_before`]), so that a run that starts standing
+//! has tibia angles in every window; a run that stands only at its end has them in its
+//! last window only, and a warning says so.
 
 pub mod merge;
 pub use merge::{Part, merge};
@@ -19,6 +23,7 @@ pub use merge::{Part, merge};
 use crate::analysis::{AnalysisConfig, StageTiming};
 use crate::error::Result;
 use crate::io::{Input, ReadOptions, WindowPlan, read_input_windows};
+use crate::reach::StandingForce;
 use crate::recording::Recording;
 use crate::report::Report;
 use std::ops::Range;
@@ -66,10 +71,16 @@ impl AnalysisConfig {
         let mut whole = None;
         let mut stages: Vec<StageTiming> = Vec::new();
         let (mut analysis_s, mut samples) = (0.0, 0);
+        // what a window passes on to the next: the shanks' standing specific force
+        let mut config = self.clone();
         read_input_windows(path, options, plan, |window| {
             if window.index == 0 {
                 // (a file read again whole starts over)
                 (parts, clips, stages, analysis_s, samples) = Default::default();
+                config
+                    .reach
+                    .standing_before
+                    .clone_from(&self.reach.standing_before);
             }
             let analysing = Instant::now();
             let one = window.index == 0 && window.last;
@@ -84,8 +95,16 @@ impl AnalysisConfig {
                     clips.push(None);
                 }
                 Input::Imu(recording) => {
-                    let (report, timings) = self.process_timed(&recording)?;
+                    let (report, timings) = config.process_timed(&recording)?;
                     add_timings(&mut stages, &timings);
+                    if !window.last {
+                        let found = config.reach.standing_force(
+                            &recording,
+                            &report.bouts,
+                            window.own_s.clone(),
+                        );
+                        add_standing(&mut config.reach.standing_before, found);
+                    }
                     samples += recording.len() * recording.streams.len();
                     let data_s = recording.start_s..recording.start_s + recording.duration_s();
                     if one {
@@ -120,6 +139,19 @@ impl AnalysisConfig {
             read_s: started.elapsed().as_secs_f64() - analysis_s,
             samples,
         })
+    }
+}
+
+/// Adds a window's standing specific force to the windows' before it.
+fn add_standing(sums: &mut Vec<StandingForce>, found: Vec<StandingForce>) {
+    for f in found {
+        match sums.iter_mut().find(|s| s.placement == f.placement) {
+            Some(s) => {
+                s.sum_mps2 += f.sum_mps2;
+                s.samples += f.samples;
+            }
+            None => sums.push(f),
+        }
     }
 }
 

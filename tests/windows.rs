@@ -174,3 +174,61 @@ fn bad_rows_in_a_later_window_are_named_by_their_line() {
     let e = error(&lines, "time.csv");
     assert!(e.contains("line 60001"), "{e}");
 }
+
+/// A run that starts standing: the shanks' axes found then serve every later window, so
+/// the tibia angle is measured over the whole run as when it is analysed whole.
+#[test]
+fn the_standing_start_gives_every_window_the_shank_axes() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = simulate(&SimConfig {
+        seed: 5,
+        duration_s: 420.0,
+        standing_s: 5.0,
+        placements: vec![
+            Placement::LeftShank,
+            Placement::RightShank,
+            Placement::Pelvis,
+        ],
+        ..SimConfig::default()
+    })
+    .unwrap();
+    let path = dir.path().join("shanks.csv");
+    write_csv(
+        &sim.recording,
+        std::io::BufWriter::new(std::fs::File::create(&path).unwrap()),
+    )
+    .unwrap();
+    let config = AnalysisConfig::default();
+    let read = ReadOptions::default();
+    let whole = config
+        .process_path(&path, &read, WindowPlan::WHOLE)
+        .unwrap();
+    let windowed = config.process_path(&path, &read, PLAN).unwrap();
+    assert!(windowed.windows >= 3, "{} windows", windowed.windows);
+    let tibia = |r: &runform::Report| {
+        r.steps
+            .iter()
+            .filter(|s| s.tibia_angle_deg.is_some())
+            .count()
+    };
+    let (w, m) = (&whole.report, &windowed.report);
+    assert!(tibia(w) > 1000, "{}", tibia(w));
+    assert!(
+        tibia(m).abs_diff(tibia(w)) <= 4,
+        "windowed {} tibia angles, whole {}",
+        tibia(m),
+        tibia(w)
+    );
+    assert!(
+        !m.warnings
+            .iter()
+            .any(|x| x.code == "measured_in_some_windows"),
+        "{:?}",
+        m.warnings
+    );
+    let (a, b) = (
+        m.summary.tibia_angle_deg.unwrap(),
+        w.summary.tibia_angle_deg.unwrap(),
+    );
+    assert!((a - b).abs() < 0.2, "windowed {a}, whole {b}");
+}
