@@ -326,3 +326,49 @@ fn height_gives_step_length_relative_to_the_leg() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("between 100 and 230 cm"));
 }
+
+#[test]
+fn window_min_cuts_a_long_recording_and_zero_reads_it_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("run.csv");
+    succeed(
+        runform()
+            .args([
+                "simulate",
+                "--seed",
+                "9",
+                "--duration-s",
+                "360",
+                "--placements",
+                "pelvis",
+                "--out",
+            ])
+            .arg(&csv),
+    );
+    let path = csv.to_str().unwrap();
+    let codes = |r: &Value| -> Vec<String> {
+        r["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let windows = json_of(&["analyze", path, "--format", "json", "--window-min", "2"]);
+    let whole = json_of(&["analyze", path, "--format", "json", "--window-min", "0"]);
+    let default = json_of(&["analyze", path, "--format", "json"]);
+    assert!(codes(&windows).contains(&"analysed_in_windows".to_string()));
+    assert!(!codes(&whole).contains(&"analysed_in_windows".to_string()));
+    // six minutes are one window of the default 30
+    assert_eq!(default, whole);
+    let steps = |r: &Value| r["steps"].as_array().unwrap().len();
+    assert!(steps(&windows).abs_diff(steps(&whole)) <= 2);
+    // a window shorter than 2 minutes is refused: exit 2, naming the option
+    let out = runform()
+        .args(["analyze", path, "--window-min", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--window-min"), "{err}");
+}
