@@ -344,12 +344,7 @@ pub(super) fn read_windows(
                 .then(|| (rows.first_row + 2..rows.first_row + 2 + values.rows()).collect());
             let table = table_of(&source, names, values, lines);
             let own_s = super::own_time(&table.time_s, &rows);
-            each(Window {
-                input: Input::Imu(assemble(table, options)?),
-                own_s,
-                index: rows.index,
-                last: rows.last,
-            })
+            each(Window::imu(assemble(table, options)?, own_s, &rows))
         },
     )?;
     if let Some(bytes) = whole {

@@ -997,6 +997,34 @@ mod tests {
         assert_eq!(read_stream(&b"\n\n"[..], 2, 2).unwrap(), None);
     }
 
+    /// The windows `plan` cuts the data lines `body` into, at 100 lines per second; every
+    /// line goes to a window.
+    fn cut(body: &str, plan: WindowPlan) -> Vec<(Columns, WindowRows)> {
+        let mut windows = Vec::new();
+        let mut cutter = Cutter {
+            plan,
+            rows_per_s: |_, _| Some(100.0),
+            rate_hz: None,
+            cut: None,
+            base: 0,
+            next: 0,
+            done: false,
+            each: |c: Columns, r: WindowRows| {
+                windows.push((c, r));
+                Ok(())
+            },
+        };
+        let rest = stream_blocks(body.as_bytes(), 2, body.len(), |c, end, est| {
+            cutter.after_block(c, end, est)
+        });
+        assert!(
+            matches!(rest, Ok(None)),
+            "the last window takes every line left"
+        );
+        assert!(cutter.done, "every window handed on");
+        windows
+    }
+
     /// The windows of a stream: each owned row in exactly one window, in order, with the
     /// overlap on either side; the last takes the rest; every value as the whole parse.
     #[test]
@@ -1013,29 +1041,7 @@ mod tests {
             own_s: 1000.0,
             overlap_s: 50.0,
         };
-        let mut windows: Vec<(Columns, WindowRows)> = Vec::new();
-        let mut cutter = Cutter {
-            plan,
-            rows_per_s: |_, _| Some(100.0),
-            rate_hz: None,
-            cut: None,
-            base: 0,
-            next: 0,
-            done: false,
-            each: |c: Columns, r: WindowRows| {
-                windows.push((c, r));
-                Ok(())
-            },
-        };
-        let hint = body.len();
-        let rest = stream_blocks(body.as_bytes(), 2, hint, |c, end, est| {
-            cutter.after_block(c, end, est)
-        });
-        assert!(
-            matches!(rest, Ok(None)),
-            "the last window takes every row left"
-        );
-        assert!(cutter.done);
+        let windows = cut(&body, plan);
         assert_eq!(windows.len(), 6);
         let mut owned = Columns::with_capacity(2, 0);
         for (k, (c, r)) in windows.iter().enumerate() {
@@ -1059,25 +1065,7 @@ mod tests {
         }
         assert_eq!(owned, whole);
         // a plan of one window hands the whole stream over at its end, uncopied
-        let mut one = Vec::new();
-        let mut cutter = Cutter {
-            plan: WindowPlan::WHOLE,
-            rows_per_s: |_, _| Some(100.0),
-            rate_hz: None,
-            cut: None,
-            base: 0,
-            next: 0,
-            done: false,
-            each: |c: Columns, r: WindowRows| {
-                one.push((c, r));
-                Ok(())
-            },
-        };
-        stream_blocks(body.as_bytes(), 2, hint, |c, end, est| {
-            cutter.after_block(c, end, est)
-        })
-        .ok()
-        .unwrap();
+        let one = cut(&body, WindowPlan::WHOLE);
         assert_eq!(one.len(), 1);
         assert_eq!(one[0].0, whole);
         assert_eq!(one[0].1.own, 0..600_000);

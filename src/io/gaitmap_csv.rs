@@ -123,12 +123,7 @@ pub(super) fn read_windows(
             let lines = (line..line + values.rows()).collect();
             let parsed = table_of(header.clone(), values, lines, &source, options.rate_hz)?;
             let own_s = super::own_time(&parsed.0.time_s, &rows);
-            each(Window {
-                input: Input::Imu(recording_of(parsed, options)?),
-                own_s,
-                index: rows.index,
-                last: rows.last,
-            })
+            each(Window::imu(recording_of(parsed, options)?, own_s, &rows))
         },
     )?;
     if let Some(bytes) = whole {

@@ -250,6 +250,16 @@ pub struct Window {
 }
 
 impl Window {
+    /// The samples of the window `rows`, which owns `own_s`.
+    fn imu(recording: Recording, own_s: Range<f64>, rows: &fast_csv::WindowRows) -> Window {
+        Window {
+            input: Input::Imu(recording),
+            own_s,
+            index: rows.index,
+            last: rows.last,
+        }
+    }
+
     /// The whole input as one window.
     fn whole(input: Input) -> Window {
         Window {
