@@ -142,16 +142,20 @@ pub struct Report {
     pub drift_segments: Vec<DriftSegment>,
 }
 
+/// The middle one of the running steps with a stride time among `steps`.
+pub fn middle_stride<'a>(steps: impl IntoIterator<Item = &'a Step>) -> Option<&'a Step> {
+    let strides: Vec<&Step> = steps
+        .into_iter()
+        .filter(|s| s.activity == Activity::Running && s.stride_s.is_some())
+        .collect();
+    strides.get(strides.len() / 2).copied()
+}
+
 impl Report {
     /// The stride the charts show: the middle one of the running steps with a stride
-    /// time.
+    /// time ([`middle_stride`]).
     pub fn shown_stride(&self) -> Option<&Step> {
-        let strides: Vec<&Step> = self
-            .steps
-            .iter()
-            .filter(|s| s.activity == Activity::Running && s.stride_s.is_some())
-            .collect();
-        strides.get(strides.len() / 2).copied()
+        middle_stride(&self.steps)
     }
 
     /// Writes the JSON report, pretty-printed.

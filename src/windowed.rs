@@ -25,7 +25,7 @@ use crate::error::Result;
 use crate::io::{Input, ReadOptions, WindowPlan, read_input_windows};
 use crate::reach::StandingForce;
 use crate::recording::Recording;
-use crate::report::Report;
+use crate::report::{Report, middle_stride};
 use std::ops::Range;
 use std::path::Path;
 use std::time::Instant;
@@ -168,16 +168,11 @@ fn add_timings(sums: &mut Vec<StageTiming>, timings: &[StageTiming]) {
 /// The samples [`CLIP_S`] either side of the middle running stride that the window owns,
 /// or `None` when it owns none.
 fn stride_clip(recording: &Recording, report: &Report, own_s: &Range<f64>) -> Option<Recording> {
-    let owned = Report {
-        steps: report
-            .steps
-            .iter()
-            .filter(|s| own_s.contains(&s.initial_contact_s))
-            .cloned()
-            .collect(),
-        ..report.clone()
-    };
-    let ic = owned.shown_stride()?.initial_contact_s;
+    let owned = report
+        .steps
+        .iter()
+        .filter(|s| own_s.contains(&s.initial_contact_s));
+    let ic = middle_stride(owned)?.initial_contact_s;
     let at = |t: f64| recording.sample_index(t).clamp(0, recording.len() as isize) as usize;
     Some(recording.clip(at(ic - CLIP_S)..at(ic + CLIP_S)))
 }

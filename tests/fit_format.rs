@@ -127,18 +127,21 @@ fn runform(args: &[&str]) -> Output {
         .unwrap()
 }
 
-fn temp(name: &str, bytes: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("runform-fit-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let p = dir.join(name);
+/// `bytes` in a new file `name`, in a folder removed when the guard is dropped.
+fn temp(name: &str, bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::Builder::new()
+        .prefix("runform-fit-")
+        .tempdir()
+        .unwrap();
+    let p = dir.path().join(name);
     std::fs::write(&p, bytes).unwrap();
-    p
+    (dir, p)
 }
 
 #[test]
 fn cli_reports_a_fit_file_by_its_content() {
     // named .bin: the content decides, not the extension
-    let p = temp("watch.bin", &activity(&run_then_walk()));
+    let (_dir, p) = temp("watch.bin", &activity(&run_then_walk()));
     let out = runform(&["analyze", p.to_str().unwrap(), "--format", "json"]);
     assert!(
         out.status.success(),
@@ -153,7 +156,7 @@ fn cli_reports_a_fit_file_by_its_content() {
 #[test]
 fn text_report_names_the_watch_as_the_source() {
     // regression: the second line of the text report read "sensors: " with nothing after
-    let p = temp("watch-text.fit", &activity(&run_then_walk()));
+    let (_dir, p) = temp("watch-text.fit", &activity(&run_then_walk()));
     let out = runform(&["analyze", p.to_str().unwrap()]);
     assert!(
         out.status.success(),
@@ -194,7 +197,7 @@ fn text_report_names_the_watch_as_the_source() {
 
 /// Exit 2, one line on stderr that names the file and contains `want`; the file unchanged.
 fn refused(name: &str, bytes: &[u8], want: &str) {
-    let p = temp(name, bytes);
+    let (_dir, p) = temp(name, bytes);
     let out = runform(&["analyze", p.to_str().unwrap()]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{name}: {err}");

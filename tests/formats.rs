@@ -10,7 +10,7 @@ use runform::simulate::{SimConfig, simulate};
 use runform::{Placement, Recording};
 use std::fmt::Write as _;
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 /// 20 s of a simulated runner, one pelvis sensor (acc + gyr) at 100 Hz.
@@ -25,12 +25,12 @@ fn sim() -> Recording {
     simulate(&config).unwrap().recording
 }
 
-fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir()
-        .join(format!("runform-formats-{}", std::process::id()))
-        .join(name);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// A new folder for the files of `name`, removed when it is dropped.
+fn dir(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("runform-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 /// Sample by sample: same length, rate and values within `tol` (m/s², rad/s).
@@ -129,15 +129,17 @@ fn android_files(rec: &Recording) -> Vec<(&'static str, String)> {
 fn sensor_logger_android_zip_and_folder_read_the_same() {
     let rec = sim();
     let files = android_files(&rec);
-    let zip_path = dir("sl").join("run.zip");
+    let sl = dir("sl");
+    let zip_path = sl.path().join("run.zip");
     std::fs::write(&zip_path, zip_of(&files)).unwrap();
     let from_zip = read_path(&zip_path, &ReadOptions::default()).unwrap();
     assert_same(&from_zip, &rec, 1e-5, "sensor logger zip");
-    let folder = dir("sl-folder");
+    let folder_dir = dir("sl-folder");
+    let folder = folder_dir.path();
     for (name, text) in &files {
         std::fs::write(folder.join(name), text).unwrap();
     }
-    let from_folder = read_path(&folder, &ReadOptions::default()).unwrap();
+    let from_folder = read_path(folder, &ReadOptions::default()).unwrap();
     assert_same(&from_folder, &rec, 1e-5, "sensor logger folder");
     let on_foot = read_path(
         &zip_path,
@@ -181,7 +183,8 @@ fn sensor_logger_ios_gravity_apart_in_g_with_the_sign_flipped() {
             sensor_logger_csv(&rec, 1.0, |i| axes(s.gyr_radps.as_ref().unwrap(), i)),
         ),
     ];
-    let p = dir("sl-ios").join("run.zip");
+    let ios = dir("sl-ios");
+    let p = ios.path().join("run.zip");
     std::fs::write(&p, zip_of(&files)).unwrap();
     let back = read_path(&p, &ReadOptions::default()).unwrap();
     assert_same(&back, &rec, 1e-4, "sensor logger ios");
@@ -240,7 +243,8 @@ fn phyphox_any_separator_and_decimal_mark() {
         (";", ',', "semicolon"),
         ("\t", ',', "tab"),
     ] {
-        let p = dir("phyphox").join(format!("{name}.csv"));
+        let d = dir("phyphox");
+        let p = d.path().join(format!("{name}.csv"));
         std::fs::write(&p, phyphox_csv(&rec, sep, mark, false)).unwrap();
         let back = read_path(&p, &ReadOptions::default()).unwrap();
         assert_same(&back, &acc_only, 1e-5, name);
@@ -249,7 +253,8 @@ fn phyphox_any_separator_and_decimal_mark() {
         ("Raw Data.csv", phyphox_csv(&rec, "\t", ',', true)),
         ("meta/device.csv", "\"property\"\t\"value\"\n".into()),
     ]);
-    let p = dir("phyphox").join("export.zip");
+    let d = dir("phyphox");
+    let p = d.path().join("export.zip");
     std::fs::write(&p, z).unwrap();
     let back = read_path(&p, &ReadOptions::default()).unwrap();
     assert_same(&back, &rec, 1e-5, "phyphox zip");
@@ -300,7 +305,8 @@ fn mapped_csv_with_each_time_unit() {
         ),
     ];
     for (unit, time) in cases {
-        let p = dir("mapped").join(format!("{unit}.csv"));
+        let d = dir("mapped");
+        let p = d.path().join(format!("{unit}.csv"));
         std::fs::write(&p, mapped_csv(&rec, time)).unwrap();
         let map = ColumnMap::parse(&format!(
             "stamp=time,time_unit={unit},AX=pelvis_acc_x,AY=pelvis_acc_y,AZ=pelvis_acc_z,acc_unit=g"
@@ -343,7 +349,8 @@ fn cadence(path: &Path, extra: &[&str]) -> f64 {
 #[test]
 fn cli_reads_every_layout_to_the_same_cadence() {
     let rec = sim();
-    let d = dir("cli");
+    let cli = dir("cli");
+    let d = cli.path();
     let canonical = d.join("run.csv");
     write_csv(&rec, std::fs::File::create(&canonical).unwrap()).unwrap();
     let want = cadence(&canonical, &[]);
