@@ -9,10 +9,10 @@
 //! at a time, so a run of hours takes the memory of one window. A recording of up to 45
 //! minutes is one window: its report is the one [`AnalysisConfig::process`] gives.
 //!
-//! Each window decides for itself what the whole recording decides when it is one
-//! window: the units when they are detected, the sensors' axes; [`merge()`] says in a
-//! warning when windows disagree. One thing passes from a window to the next: the
-//! shanks' standing specific force, which gives their axes for the tibia angle
+//! The first window decides the units when they are detected, and the later ones are
+//! read in them. Each window finds its own sensor axes; [`merge()`] says in a warning
+//! when windows disagree. One thing passes from a window to the next in the analysis:
+//! the shanks' standing specific force, which gives their axes for the tibia angle
 //! ([`crate::reach::ReachConfig::standing_before`]), so that a run that starts standing
 //! has tibia angles in every window; a run that stands only at its end has them in its
 //! last window only, and a warning says so.

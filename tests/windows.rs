@@ -232,3 +232,48 @@ fn the_standing_start_gives_every_window_the_shank_axes() {
     );
     assert!((a - b).abs() < 0.2, "windowed {a}, whole {b}");
 }
+
+/// A run that ends with minutes of standing, its gyroscope in deg/s: a window of standing
+/// alone cannot tell the unit (its angular speed is near zero in either), so every
+/// window is read in the units the first window found.
+#[test]
+fn every_window_is_read_in_the_first_windows_units() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stop.csv");
+    let mut text = String::from(
+        "time,pelvis_acc_x,pelvis_acc_y,pelvis_acc_z,pelvis_gyr_x,pelvis_gyr_y,pelvis_gyr_z\n",
+    );
+    let rate_hz = 100.0;
+    for i in 0..48_000 {
+        let t = i as f64 / rate_hz;
+        // 4 minutes of rhythmic motion (±150 deg/s), then 4 minutes standing still
+        let moving = if t < 240.0 { 1.0 } else { 0.0 };
+        let w = 2.0 * std::f64::consts::PI * 1.4 * t;
+        let jitter = 0.01 * (17.0 * t).sin();
+        text.push_str(&format!(
+            "{t:.2},{:.4},{:.4},{:.4},{:.4},{:.4},{:.4}\n",
+            0.3 * moving * w.sin() + jitter,
+            jitter,
+            9.81 + 4.0 * moving * (2.0 * w).sin() + jitter,
+            150.0 * moving * w.cos() + jitter,
+            40.0 * moving * w.sin() + jitter,
+            20.0 * moving * (2.0 * w).cos() + jitter,
+        ));
+    }
+    std::fs::write(&path, text).unwrap();
+    let mut units = Vec::new();
+    runform::io::read_input_windows(&path, &ReadOptions::default(), PLAN, |w| {
+        if let runform::io::Input::Imu(r) = w.input {
+            units.push(r.units.gyr);
+        }
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(units.len(), 4, "{units:?}");
+    assert!(
+        units
+            .iter()
+            .all(|&u| u == Some(runform::recording::GyrUnit::DegPerS)),
+        "{units:?}"
+    );
+}

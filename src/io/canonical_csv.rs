@@ -331,6 +331,7 @@ pub(super) fn read_windows(
     each: &mut dyn FnMut(Window) -> Result<()>,
 ) -> Result<()> {
     let source = path.display().to_string();
+    let mut later: Option<ReadOptions> = None;
     let whole = fast_csv::read_file_windows(
         path,
         &source,
@@ -344,7 +345,9 @@ pub(super) fn read_windows(
                 .then(|| (rows.first_row + 2..rows.first_row + 2 + values.rows()).collect());
             let table = table_of(&source, names, values, lines);
             let own_s = super::own_time(&table.time_s, &rows);
-            each(Window::imu(assemble(table, options)?, own_s, &rows))
+            let recording = assemble(table, later.as_ref().unwrap_or(options))?;
+            later.get_or_insert_with(|| super::later_windows(options, &recording));
+            each(Window::imu(recording, own_s, &rows))
         },
     )?;
     if let Some(bytes) = whole {

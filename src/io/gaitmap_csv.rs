@@ -111,6 +111,7 @@ pub(super) fn read_windows(
     each: &mut dyn FnMut(Window) -> Result<()>,
 ) -> Result<()> {
     let source = path.display().to_string();
+    let mut later: Option<ReadOptions> = None;
     let whole = fast_csv::read_file_windows(
         path,
         &source,
@@ -123,7 +124,9 @@ pub(super) fn read_windows(
             let lines = (line..line + values.rows()).collect();
             let parsed = table_of(header.clone(), values, lines, &source, options.rate_hz)?;
             let own_s = super::own_time(&parsed.0.time_s, &rows);
-            each(Window::imu(recording_of(parsed, options)?, own_s, &rows))
+            let recording = recording_of(parsed, later.as_ref().unwrap_or(options))?;
+            later.get_or_insert_with(|| super::later_windows(options, &recording));
+            each(Window::imu(recording, own_s, &rows))
         },
     )?;
     if let Some(bytes) = whole {

@@ -274,7 +274,8 @@ impl Window {
 /// Reads whatever `path` holds as [`read_input_path`] does, handing it to `each` a
 /// window at a time: canonical and gaitmap CSV files in the plain form (see the
 /// `fast_csv` reader) are read block by block and cut as `plan` says, so that a
-/// recording of hours is never held whole; every other input is one window.
+/// recording of hours is never held whole; every other input is one window. Units the
+/// first window detects are those of every later window.
 pub fn read_input_windows(
     path: &Path,
     options: &ReadOptions,
@@ -291,6 +292,17 @@ pub fn read_input_windows(
         };
     }
     each(Window::whole(read_input_path(path, options)?))
+}
+
+/// How the windows after the first are read: in the units the first found, as if they
+/// had been given, so that every window of a file is read in the same units (a window
+/// of standing alone could not tell its gyroscope's unit, nor would it need to).
+fn later_windows(options: &ReadOptions, first: &Recording) -> ReadOptions {
+    ReadOptions {
+        acc_unit: Some(first.units.acc),
+        gyr_unit: first.units.gyr.or(options.gyr_unit),
+        ..options.clone()
+    }
 }
 
 /// The time, s, each window owns, from the time of each row of its table: from its first

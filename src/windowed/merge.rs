@@ -358,7 +358,7 @@ fn merged_warnings(
     for (k, p) in parts.iter().enumerate().skip(1) {
         let input = &p.report.input;
         let mut differs = Vec::new();
-        if input.units != first.units {
+        if (input.units.acc, input.units.gyr) != (first.units.acc, first.units.gyr) {
             differs.push(format!(
                 "units ({}, not {})",
                 units_text(&input.units),
