@@ -338,7 +338,8 @@ impl<F: FnMut(Columns, WindowRows) -> Result<()>> Cutter<F> {
                 return Cut::WHOLE;
             }
             let own = estimated_rows.div_ceil(planned);
-            let overlap = ((self.plan.overlap_s * per_s) as usize).min(own / 4);
+            // at least a row: a window's owned time ends at its successor's first owned row
+            let overlap = ((self.plan.overlap_s * per_s) as usize).min(own / 4).max(1);
             // the rows of one window and a block, not the file's
             let room = own + 2 * overlap + columns.rows();
             columns.first.shrink_to(room);
@@ -1064,6 +1065,20 @@ mod tests {
             owned.rest[0].extend_from_slice(&c.rest[0][r.own.clone()]);
         }
         assert_eq!(owned, whole);
+        // windows without overlap still reach a row into the next: the first row it owns
+        // is where their own time ends
+        let bare = cut(
+            &body,
+            WindowPlan {
+                own_s: 1000.0,
+                overlap_s: 0.0,
+            },
+        );
+        assert_eq!(bare.len(), 6);
+        assert!(
+            bare.iter()
+                .all(|(c, r)| r.last || c.rows() == r.own.end + 1)
+        );
         // a plan of one window hands the whole stream over at its end, uncopied
         let one = cut(&body, WindowPlan::WHOLE);
         assert_eq!(one.len(), 1);

@@ -209,7 +209,8 @@ pub struct WindowPlan {
     /// is one window; a longer one is cut into windows of about this length.
     pub own_s: f64,
     /// Time a window reaches into each neighbour's, s, so that the steps near its
-    /// edges are found with the signal on both sides (at most a quarter of `own_s`).
+    /// edges are found with the signal on both sides (at most a quarter of `own_s`, at
+    /// least one row).
     pub overlap_s: f64,
 }
 
