@@ -662,7 +662,7 @@ fn print_timings(file: &Path, analysed: &Analysed, total_s: f64) {
     let bytes = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0) as f64;
     if analysed.windows > 1 {
         eprintln!(
-            "analysed in {} windows: each stage's time is its sum over them, and read is the rest of the wall time",
+            "analysed in {} windows: each stage's time is its sum over them, merge puts their reports together, and read is the rest of the wall time",
             analysed.windows
         );
     }

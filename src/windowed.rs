@@ -42,10 +42,11 @@ pub struct Analysed {
     pub recording: Option<Recording>,
     /// Windows the recording was analysed in.
     pub windows: usize,
-    /// The wall time each stage took, summed over the windows.
+    /// The wall time each stage took, summed over the windows, and the merge's when
+    /// there were several.
     pub stages: Vec<StageTiming>,
-    /// The wall time of everything but the analysis of the windows (reading the file,
-    /// merging), s.
+    /// The wall time of everything but the analysis of the windows and the merge
+    /// (reading the file), s.
     pub read_s: f64,
     /// Sensor samples analysed (a window's overlap counts in both windows).
     pub samples: usize,
@@ -125,7 +126,17 @@ impl AnalysisConfig {
         })?;
         let windows = parts.len();
         let owners: Vec<Range<f64>> = parts.iter().map(|p| p.own_s.clone()).collect();
+        let merging = Instant::now();
         let report = merge(self, parts);
+        if windows > 1 {
+            let seconds = merging.elapsed().as_secs_f64();
+            analysis_s += seconds;
+            stages.push(StageTiming {
+                stage: "merge",
+                seconds,
+                side_by_side: false,
+            });
+        }
         let recording = whole.or_else(|| {
             let ic = report.shown_stride()?.initial_contact_s;
             let k = owners.iter().position(|own| own.contains(&ic))?;
