@@ -9,7 +9,7 @@
 
 use super::assemble::{Column, SensorKind, Table, assemble};
 use super::fast_csv::{self, Columns, FileData};
-use super::{Input, ReadOptions, Window, WindowPlan};
+use super::{ReadOptions, WindowPlan, WindowSink};
 use crate::error::{Error, InputError, Problem, Result};
 use crate::recording::{Frame, Placement, Recording};
 use std::collections::BTreeMap;
@@ -324,14 +324,9 @@ fn data_of(head: &[u8], source: &str, frame: Frame) -> Result<(Vec<ColumnName>, 
 }
 
 /// Reads the canonical CSV at `path` window by window ([`super::read_input_windows`]).
-pub(super) fn read_windows(
-    path: &Path,
-    options: &ReadOptions,
-    plan: WindowPlan,
-    each: &mut dyn FnMut(Window) -> Result<()>,
-) -> Result<()> {
+pub(super) fn read_windows(path: &Path, plan: WindowPlan, sink: &mut WindowSink) -> Result<()> {
+    let options = sink.options;
     let source = path.display().to_string();
-    let mut later: Option<ReadOptions> = None;
     let whole = fast_csv::read_file_windows(
         path,
         &source,
@@ -345,15 +340,13 @@ pub(super) fn read_windows(
                 .then(|| (rows.first_row + 2..rows.first_row + 2 + values.rows()).collect());
             let table = table_of(&source, names, values, lines);
             let own_s = super::own_time(&table.time_s, &rows);
-            let recording = assemble(table, later.as_ref().unwrap_or(options))?;
-            later.get_or_insert_with(|| super::later_windows(options, &recording));
-            each(Window::imu(recording, own_s, &rows))
+            sink.window(own_s, &rows, |o| assemble(table, o))
         },
     )?;
     if let Some(bytes) = whole {
         let table = parse(&bytes, &source, options.frame)?;
         drop(bytes);
-        each(Window::whole(Input::Imu(assemble(table, options)?)))?;
+        sink.whole(|o| assemble(table, o))?;
     }
     Ok(())
 }

@@ -27,7 +27,7 @@
 use super::assemble::{Column, SensorKind, Table, assemble};
 use super::canonical_csv::{bad, line_of_byte, parse_exact, split_cells, split_header};
 use super::fast_csv::{self, Columns, FileData};
-use super::{Input, ReadOptions, Window, WindowPlan};
+use super::{ReadOptions, WindowPlan, WindowSink};
 use crate::error::{Error, InputError, Problem, Result};
 use crate::recording::{AccUnit, GyrUnit, Placement, Recording, Warning};
 use std::borrow::Cow;
@@ -104,14 +104,9 @@ fn rows_per_s(index: &[f64], rate_hz: Option<f64>) -> Option<f64> {
 }
 
 /// Reads gaitmap's CSV at `path` window by window ([`super::read_input_windows`]).
-pub(super) fn read_windows(
-    path: &Path,
-    options: &ReadOptions,
-    plan: WindowPlan,
-    each: &mut dyn FnMut(Window) -> Result<()>,
-) -> Result<()> {
+pub(super) fn read_windows(path: &Path, plan: WindowPlan, sink: &mut WindowSink) -> Result<()> {
+    let options = sink.options;
     let source = path.display().to_string();
-    let mut later: Option<ReadOptions> = None;
     let whole = fast_csv::read_file_windows(
         path,
         &source,
@@ -124,15 +119,13 @@ pub(super) fn read_windows(
             let lines = (line..line + values.rows()).collect();
             let parsed = table_of(header.clone(), values, lines, &source, options.rate_hz)?;
             let own_s = super::own_time(&parsed.0.time_s, &rows);
-            let recording = recording_of(parsed, later.as_ref().unwrap_or(options))?;
-            later.get_or_insert_with(|| super::later_windows(options, &recording));
-            each(Window::imu(recording, own_s, &rows))
+            sink.window(own_s, &rows, |o| recording_of(parsed, o))
         },
     )?;
     if let Some(bytes) = whole {
         let parsed = parse(&bytes, &source, options.rate_hz)?;
         drop(bytes);
-        each(Window::whole(Input::Imu(recording_of(parsed, options)?)))?;
+        sink.whole(|o| recording_of(parsed, o))?;
     }
     Ok(())
 }

@@ -287,22 +287,54 @@ pub fn read_input_windows(
         && let Some(format) = streamed_format(path, options)
     {
         check_rate_option(options)?;
+        let mut sink = WindowSink {
+            options,
+            later: None,
+            each: &mut each,
+        };
         return match format {
-            InputFormat::Gaitmap => gaitmap_csv::read_windows(path, options, plan, &mut each),
-            _ => canonical_csv::read_windows(path, options, plan, &mut each),
+            InputFormat::Gaitmap => gaitmap_csv::read_windows(path, plan, &mut sink),
+            _ => canonical_csv::read_windows(path, plan, &mut sink),
         };
     }
     each(Window::whole(read_input_path(path, options)?))
 }
 
-/// How the windows after the first are read: in the units the first found, as if they
-/// had been given, so that every window of a file is read in the same units (a window
-/// of standing alone could not tell its gyroscope's unit, nor would it need to).
-fn later_windows(options: &ReadOptions, first: &Recording) -> ReadOptions {
-    ReadOptions {
-        acc_unit: Some(first.units.acc),
-        gyr_unit: first.units.gyr.or(options.gyr_unit),
-        ..options.clone()
+/// Where a CSV reader hands on the windows it reads ([`read_input_windows`]).
+struct WindowSink<'a> {
+    /// How the file is read.
+    options: &'a ReadOptions,
+    /// How the windows after the first are read: in the units the first found, as if
+    /// they had been given, so that every window of a file is read in the same units (a
+    /// window of standing alone could not tell its gyroscope's unit, nor would it need
+    /// to).
+    later: Option<ReadOptions>,
+    each: &'a mut dyn FnMut(Window) -> Result<()>,
+}
+
+impl WindowSink<'_> {
+    /// Hands on the window `rows`, which owns `own_s`, its samples built by `build` with
+    /// the options it is read with.
+    fn window(
+        &mut self,
+        own_s: Range<f64>,
+        rows: &fast_csv::WindowRows,
+        build: impl FnOnce(&ReadOptions) -> Result<Recording>,
+    ) -> Result<()> {
+        let recording = build(self.later.as_ref().unwrap_or(self.options))?;
+        let options = self.options;
+        self.later.get_or_insert_with(|| ReadOptions {
+            acc_unit: Some(recording.units.acc),
+            gyr_unit: recording.units.gyr.or(options.gyr_unit),
+            ..options.clone()
+        });
+        (self.each)(Window::imu(recording, own_s, rows))
+    }
+
+    /// Hands on the whole file as one window, its samples built by `build` with the
+    /// file's options (a file read again whole starts over).
+    fn whole(&mut self, build: impl FnOnce(&ReadOptions) -> Result<Recording>) -> Result<()> {
+        (self.each)(Window::whole(Input::Imu(build(self.options)?)))
     }
 }
 
