@@ -3,6 +3,8 @@
 //! simulator's truth as the whole analysis does, agree with the whole analysis, and bad
 //! input deep in the file must be named by its file line as when it is read whole.
 
+mod common;
+
 use runform::io::{ReadOptions, WindowPlan, write_csv};
 use runform::simulate::{SimConfig, Simulation, simulate};
 use runform::{AnalysisConfig, Frame, Placement};
@@ -276,4 +278,54 @@ fn every_window_is_read_in_the_first_windows_units() {
             .all(|&u| u == Some(runform::recording::GyrUnit::DegPerS)),
         "{units:?}"
     );
+}
+
+/// A real run of 25 minutes outdoors with stops (a foot accelerometer and the pelvis,
+/// sensor axes), cut into windows of 10 minutes: the windows' report must tell the run
+/// as the whole analysis does. Each window finds its own axes, and from them the pelvis'
+/// left and right: where a window cannot tell the sides, steps stay unknown, so the
+/// per-side figures (contact balance, the impact of the foot's steps) move more.
+#[test]
+fn a_real_run_in_windows_agrees_with_the_whole() {
+    let Some(dir) = common::real_data_dir() else {
+        return;
+    };
+    let path = dir.join("adept-outdoor/outdoor-run-25min.csv");
+    let config = AnalysisConfig::default();
+    let read = ReadOptions::default();
+    let whole = config
+        .process_path(&path, &read, WindowPlan::WHOLE)
+        .unwrap();
+    let plan = WindowPlan {
+        own_s: 600.0,
+        ..WindowPlan::default()
+    };
+    let windowed = config.process_path(&path, &read, plan).unwrap();
+    assert!(windowed.windows >= 2, "{} windows", windowed.windows);
+    let (w, m) = (&whole.report.summary, &windowed.report.summary);
+    let steps = |r: &runform::Report| r.steps.len() as f64;
+    assert!(
+        (steps(&windowed.report) / steps(&whole.report) - 1.0).abs() < 0.01,
+        "steps: windowed {}, whole {}",
+        steps(&windowed.report),
+        steps(&whole.report)
+    );
+    assert!((m.running_s - w.running_s).abs() < 0.01 * w.running_s);
+    let close = |name: &str, a: Option<f64>, b: Option<f64>, tol: f64| {
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert!((a - b).abs() <= tol, "{name}: windowed {a}, whole {b}");
+    };
+    close("cadence", m.cadence_spm, w.cadence_spm, 0.3);
+    close("contact", m.ground_contact_ms, w.ground_contact_ms, 2.0);
+    close("flight", m.flight_ms, w.flight_ms, 2.0);
+    close("braking", m.braking_peak_g, w.braking_peak_g, 0.02);
+    close(
+        "oscillation",
+        m.vertical_oscillation_mm,
+        w.vertical_oscillation_mm,
+        1.0,
+    );
+    let ids =
+        |r: &runform::Report| -> Vec<String> { r.faults.iter().map(|f| f.id.clone()).collect() };
+    assert_eq!(ids(&windowed.report), ids(&whole.report));
 }
