@@ -163,6 +163,16 @@ pub enum Frame {
     Body,
 }
 
+impl Frame {
+    /// `sensor` or `body`, as `--frame` names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Frame::Sensor => "sensor",
+            Frame::Body => "body",
+        }
+    }
+}
+
 /// Accelerometer unit of an input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AccUnit {

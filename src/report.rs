@@ -192,10 +192,7 @@ impl Report {
                 "{:.1} min at {:.1} Hz, {} frame; sensors: {}",
                 self.input.duration_s / 60.0,
                 self.input.rate_hz,
-                match self.input.frame {
-                    Frame::Body => "body",
-                    Frame::Sensor => "sensor",
-                },
+                self.input.frame.as_str(),
                 self.input.sensors_text()
             )?;
         }

@@ -30,13 +30,25 @@ fn recording(dir: &Path) -> (Simulation, PathBuf) {
         ..SimConfig::default()
     })
     .unwrap();
-    let path = dir.join("run.csv");
+    let path = written(&sim, dir, "run.csv");
+    (sim, path)
+}
+
+/// `sim`'s recording written as canonical CSV to `name` in `dir`.
+fn written(sim: &Simulation, dir: &Path, name: &str) -> PathBuf {
+    let path = dir.join(name);
     write_csv(
         &sim.recording,
         std::io::BufWriter::new(std::fs::File::create(&path).unwrap()),
     )
     .unwrap();
-    (sim, path)
+    path
+}
+
+/// `name`'s value in windows, `a`, is within `tol` of the whole analysis', `b`.
+fn close(name: &str, a: Option<f64>, b: Option<f64>, tol: f64) {
+    let (a, b) = (a.unwrap_or_else(|| panic!("{name} windowed")), b.unwrap());
+    assert!((a - b).abs() <= tol, "{name}: windowed {a}, whole {b}");
 }
 
 #[test]
@@ -80,10 +92,6 @@ fn windows_tell_the_truth_and_agree_with_the_whole() {
         "steps in time order, none twice"
     );
     // the summary agrees with the whole analysis' and with the truth
-    let close = |name: &str, a: Option<f64>, b: Option<f64>, tol: f64| {
-        let (a, b) = (a.unwrap_or_else(|| panic!("{name} windowed")), b.unwrap());
-        assert!((a - b).abs() <= tol, "{name}: windowed {a}, whole {b}");
-    };
     let (ms, ws) = (&m.summary, &w.summary);
     close("cadence", ms.cadence_spm, ws.cadence_spm, 0.2);
     close("contact", ms.ground_contact_ms, ws.ground_contact_ms, 1.0);
@@ -194,12 +202,7 @@ fn the_standing_start_gives_every_window_the_shank_axes() {
         ..SimConfig::default()
     })
     .unwrap();
-    let path = dir.path().join("shanks.csv");
-    write_csv(
-        &sim.recording,
-        std::io::BufWriter::new(std::fs::File::create(&path).unwrap()),
-    )
-    .unwrap();
+    let path = written(&sim, dir.path(), "shanks.csv");
     let config = AnalysisConfig::default();
     let read = ReadOptions::default();
     let whole = config
@@ -311,10 +314,6 @@ fn a_real_run_in_windows_agrees_with_the_whole() {
         steps(&whole.report)
     );
     assert!((m.running_s - w.running_s).abs() < 0.01 * w.running_s);
-    let close = |name: &str, a: Option<f64>, b: Option<f64>, tol: f64| {
-        let (a, b) = (a.unwrap(), b.unwrap());
-        assert!((a - b).abs() <= tol, "{name}: windowed {a}, whole {b}");
-    };
     close("cadence", m.cadence_spm, w.cadence_spm, 0.3);
     close("contact", m.ground_contact_ms, w.ground_contact_ms, 2.0);
     close("flight", m.flight_ms, w.flight_ms, 2.0);

@@ -58,7 +58,7 @@ use crate::metrics::{
     running_s, running_steps,
 };
 use crate::oscillation::vertical_ratio_pct;
-use crate::recording::{Frame, InputUnits, Warning};
+use crate::recording::{InputUnits, Warning};
 use crate::report::{Report, Unavailable};
 use crate::symmetry::symmetry_pct;
 use std::collections::BTreeMap;
@@ -368,22 +368,15 @@ fn merged_warnings(
         if input.frame != first.frame {
             differs.push(format!(
                 "frame ({}, not {})",
-                frame_text(input.frame),
-                frame_text(first.frame)
+                input.frame.as_str(),
+                first.frame.as_str()
             ));
         }
-        let placements = |i: &crate::report::InputInfo| {
-            i.sensors
-                .iter()
-                .map(|s| s.placement.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        if placements(input) != placements(first) {
+        if input.sensors_text() != first.sensors_text() {
             differs.push(format!(
                 "sensors ({}, not {})",
-                placements(input),
-                placements(first)
+                input.sensors_text(),
+                first.sensors_text()
             ));
         }
         if !differs.is_empty() {
@@ -496,18 +489,11 @@ fn units_text(u: &InputUnits) -> String {
     }
 }
 
-fn frame_text(f: Frame) -> &'static str {
-    match f {
-        Frame::Body => "body",
-        Frame::Sensor => "sensor",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::metrics::StrikePattern;
-    use crate::recording::{AccUnit, Placement, Recording, Side};
+    use crate::recording::{AccUnit, Frame, Placement, Recording, Side};
     use crate::report::{InputInfo, SCHEMA_VERSION, SensorInfo};
     use crate::simulate::{SimConfig, simulate};
     use serde_json::Value;
