@@ -332,8 +332,7 @@ pub(super) fn read_windows(path: &Path, plan: WindowPlan, sink: &mut WindowSink)
         &source,
         |head| data_of(head, &source, options.frame),
         plan,
-        fast_csv::rows_per_s_of_time,
-        options.rate_hz,
+        &fast_csv::rows_per_s_of_time,
         |names, values, rows| {
             // the header is line 1
             let lines = (rows.first_row > 0)

@@ -183,8 +183,7 @@ pub(super) fn read_file<H: Clone>(
         source,
         header,
         WindowPlan::WHOLE,
-        |_, _| None,
-        None,
+        &|_| None,
         |h, columns, _| {
             read = Some((h.clone(), columns));
             Ok(())
@@ -278,11 +277,11 @@ pub(super) struct WindowRows {
 
 /// Cuts the columns of a stream into windows as its blocks are parsed, and hands each
 /// window on: it holds the rows of at most one window and the block being parsed.
-struct Cutter<F> {
+struct Cutter<'a, F> {
     plan: WindowPlan,
-    /// Rows per second of the file, from its first rows (`None`: it cannot be cut).
-    rows_per_s: fn(&[f64], Option<f64>) -> Option<f64>,
-    rate_hz: Option<f64>,
+    /// Rows per second of the file, from the first column of its first rows (`None`: it
+    /// cannot be cut).
+    rows_per_s: &'a dyn Fn(&[f64]) -> Option<f64>,
     /// How the file is cut, decided at its first block.
     cut: Option<Cut>,
     /// File row of the columns' first row.
@@ -317,7 +316,7 @@ impl Cut {
     };
 }
 
-impl<F: FnMut(Columns, WindowRows) -> Result<()>> Cutter<F> {
+impl<F: FnMut(Columns, WindowRows) -> Result<()>> Cutter<'_, F> {
     /// Hands on the windows whose rows `columns` now holds; at the end of the file, the
     /// last (`estimated_rows`: the rows the file is estimated to hold).
     fn after_block(
@@ -327,8 +326,7 @@ impl<F: FnMut(Columns, WindowRows) -> Result<()>> Cutter<F> {
         estimated_rows: usize,
     ) -> Result<()> {
         let cut = *self.cut.get_or_insert_with(|| {
-            let per_s = (self.rows_per_s)(&columns.first, self.rate_hz)
-                .filter(|r| r.is_finite() && *r > 0.0);
+            let per_s = (self.rows_per_s)(&columns.first).filter(|r| r.is_finite() && *r > 0.0);
             let Some(per_s) = per_s else {
                 return Cut::WHOLE;
             };
@@ -400,9 +398,8 @@ impl<F: FnMut(Columns, WindowRows) -> Result<()>> Cutter<F> {
 /// `plan.own_s` each (the last takes the rest of the file), each reaching
 /// `plan.overlap_s` into its neighbours. Only one window's rows are held at a time.
 ///
-/// `rows_per_s` gives the file's rows per second from the first column of its first rows
-/// (and the rate the reader is told, if any), or `None` when it cannot tell (the file is
-/// then one window). Returns `None` when all windows were handed on, or the whole file
+/// `rows_per_s` gives the file's rows per second from the first column of its first rows,
+/// or `None` when it cannot tell (the file is then one window). Returns `None` when all windows were handed on, or the whole file
 /// (as [`FileData::Whole`]) when it is small or a line is not in the plain form: the
 /// reader's exact parse then reads it, and any window handed on before is void.
 pub(super) fn read_file_windows<H>(
@@ -410,8 +407,7 @@ pub(super) fn read_file_windows<H>(
     source: &str,
     header: impl FnOnce(&[u8]) -> Result<(H, usize, usize)>,
     plan: WindowPlan,
-    rows_per_s: fn(&[f64], Option<f64>) -> Option<f64>,
-    rate_hz: Option<f64>,
+    rows_per_s: &dyn Fn(&[f64]) -> Option<f64>,
     mut each: impl FnMut(&H, Columns, WindowRows) -> Result<()>,
 ) -> Result<Option<Vec<u8>>> {
     let mut file = File::open(path).map_err(|e| open_error(path, source, e))?;
@@ -429,7 +425,6 @@ pub(super) fn read_file_windows<H>(
     let mut cutter = Cutter {
         plan,
         rows_per_s,
-        rate_hz,
         cut: None,
         base: 0,
         next: 0,
@@ -474,7 +469,7 @@ fn read_full(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
 
 /// Rows per second of a file whose first column is time in seconds, from its first rows
 /// (`None` unless the time grows).
-pub(super) fn rows_per_s_of_time(first: &[f64], _rate_hz: Option<f64>) -> Option<f64> {
+pub(super) fn rows_per_s_of_time(first: &[f64]) -> Option<f64> {
     let (a, b) = (first.first()?, first.last()?);
     (b > a).then(|| (first.len() - 1) as f64 / (b - a))
 }
@@ -1004,8 +999,7 @@ mod tests {
         let mut windows = Vec::new();
         let mut cutter = Cutter {
             plan,
-            rows_per_s: |_, _| Some(100.0),
-            rate_hz: None,
+            rows_per_s: &|_| Some(100.0),
             cut: None,
             base: 0,
             next: 0,

@@ -99,7 +99,7 @@ fn rows_per_s(index: &[f64], rate_hz: Option<f64>) -> Option<f64> {
     if samples {
         Some(rate_hz.unwrap_or(DEFAULT_RATE_HZ))
     } else {
-        fast_csv::rows_per_s_of_time(index, rate_hz)
+        fast_csv::rows_per_s_of_time(index)
     }
 }
 
@@ -112,8 +112,7 @@ pub(super) fn read_windows(path: &Path, plan: WindowPlan, sink: &mut WindowSink)
         &source,
         |head| data_of(head, &source),
         plan,
-        rows_per_s,
-        options.rate_hz,
+        &|index| rows_per_s(index, options.rate_hz),
         |(header, first_line), values, rows| {
             let line = first_line + rows.first_row;
             let lines = (line..line + values.rows()).collect();
