@@ -169,7 +169,7 @@ impl ReachConfig {
                 continue;
             };
             out.shanks_with_gyroscope += 1;
-            let mut force = standing_force(recording, stream.placement, &standing);
+            let mut force = force_over(recording, stream.placement, &standing);
             for before in &self.standing_before {
                 if before.placement == stream.placement {
                     force.sum_mps2 += before.sum_mps2;
@@ -275,7 +275,7 @@ impl ReachConfig {
             .streams
             .iter()
             .filter(|s| s.placement.segment() == Segment::Shank && s.gyr_radps.is_some())
-            .map(|s| standing_force(recording, s.placement, &clipped))
+            .map(|s| force_over(recording, s.placement, &clipped))
             .filter(|f| f.samples > 0)
             .collect()
     }
@@ -346,12 +346,9 @@ impl StandingForce {
     }
 }
 
-/// The specific force of the sensor at `placement` summed over the standing periods.
-fn standing_force(
-    recording: &Recording,
-    placement: Placement,
-    standing: &[&Bout],
-) -> StandingForce {
+/// The specific force of the sensor at `placement` summed over the standing periods
+/// `standing`.
+fn force_over(recording: &Recording, placement: Placement, standing: &[&Bout]) -> StandingForce {
     let mut force = StandingForce {
         placement,
         sum_mps2: Vector3::zeros(),
